@@ -1,0 +1,225 @@
+"""Orchestration: the only module that knows the stage order.
+
+For each case: load → validate → (outdated?) → rank → compose → render → write all or nothing.
+Outputs go to a temporary folder beside the target, the manifest is written last, and the folder
+is renamed into place; a failed case leaves what was there before untouched. An issued decision
+whose existing outputs differ from what would be built now is never silently regenerated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.compose import compose_decision, wording_problems
+from pipeline.legal import Registry
+from pipeline.load import LoadedCase, read_case, read_registry
+from pipeline.manifest import MANIFEST, dumps, manifest_data, read_manifest
+from pipeline.outdated import cited_statuses, fingerprints, reasons
+from pipeline.package import CoreProperties
+from pipeline.problems import InputError, Location, Problem, errors
+from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision
+from pipeline.render import context_of, load_template, render
+from pipeline.sources import read_yaml
+from pipeline.validate import check_day, validate_case
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+BUNDLED_REGISTRY = PROJECT / "legal_basis"
+ANNEX_TEMPLATE = "bang-xep-hang"
+DECISION_FILE = "quyet-dinh.docx"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    out: Path
+    registry_dirs: tuple[Path, ...] = (BUNDLED_REGISTRY,)
+    build_day: dt.date = dataclasses.field(default_factory=dt.date.today)
+    as_of: dt.date | None = None  # --as-of: the day drafts' citations are checked
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """What happened to one case. `status`: built, up_to_date, failed."""
+
+    case: Path
+    status: str
+    out_dir: Path | None = None
+    artifacts: tuple[Artifact, ...] = ()
+    reasons: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def decision_templates() -> frozenset[str]:
+    return frozenset(path.stem for path in (TEMPLATES / "decisions").glob("*.docx"))
+
+
+def load_registry(options: BuildOptions) -> Registry:
+    """The bundled registry plus any `--registry` folders (raises InputError)."""
+    return read_registry(options.registry_dirs)
+
+
+def build_cases(paths: Sequence[Path], options: BuildOptions) -> tuple[CaseResult, ...]:
+    try:
+        registry = load_registry(options)
+    except InputError as exc:
+        return tuple(CaseResult(path, "failed", problems=exc.problems) for path in paths)
+    return tuple(build_case(path, registry, options) for path in paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A case loaded and checked, with everything needed to decide whether and what to render."""
+
+    case: Case
+    decision: Decision
+    fingerprints: Mapping[str, str]
+    statuses: tuple
+    problems: tuple[Problem, ...]
+    annex_agencies: Mapping[str, tuple[str, ...]]
+
+
+def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared | tuple[Problem, ...]:
+    """Load, validate, rank and compose one case; the problems instead when it has errors."""
+    try:
+        loaded = read_case(path)
+    except InputError as exc:
+        return exc.problems
+    case = loaded.case
+    day = check_day(case, options.build_day, options.as_of)
+    problems = list(validate_case(case, registry, day, decision_templates()))
+    wording_file = TEMPLATES / "decisions" / f"{case.template}.yaml"
+    wording: Mapping[str, str] = {}
+    digests = {"case": loaded.digest}
+    if case.template in decision_templates():
+        try:
+            wording_doc = read_yaml(wording_file)
+            wording = wording_doc.data
+            digests["wording"] = wording_doc.sha256
+        except InputError as exc:
+            problems.extend(exc.problems)
+        problems.extend(wording_problems(case, wording))
+        digests[f"template:{case.template}"] = _sha(TEMPLATES / "decisions" / f"{case.template}.docx")
+    tables, annex_agencies, score_digests, score_problems = _annex_tables(case)
+    problems.extend(score_problems)
+    digests.update(score_digests)
+    if case.publishes:
+        digests[f"template:{ANNEX_TEMPLATE}"] = _sha(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
+    if errors(problems):
+        return tuple(problems)
+    decision = compose_decision(case, registry, wording, tables)
+    statuses = cited_statuses(case, registry, registry.as_of(day))
+    return Prepared(case, decision, fingerprints(digests, statuses, __version__), statuses, tuple(problems),
+                    {annex.key: annex_agencies.get(annex.key.rpartition("-")[2], ()) for annex in decision.annexes})
+
+
+def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[str, tuple[str, ...]],
+                                       dict[str, str], list[Problem]]:
+    """Annex tables per published index, read from the score sheets. (Scores arrive with issue #3.)"""
+    return {}, {}, {}, []
+
+
+def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseResult:
+    prepared = prepare(path, registry, options)
+    if not isinstance(prepared, Prepared):
+        return CaseResult(path, "failed", problems=prepared)
+    case = prepared.case
+    target = options.out / case.name
+    previous = read_manifest(target)
+    why = reasons(prepared.fingerprints, previous.get("fingerprints") if previous else None,
+                  prepared.statuses, previous.get("citations") if previous else None)
+    if not why:
+        return CaseResult(path, "up_to_date", target, problems=prepared.problems)
+    if case.is_issued and previous is not None:
+        return CaseResult(path, "failed", target, reasons=why, problems=prepared.problems + (Problem(
+            "build.issued_changed",
+            f"Quyết định số {case.number:02d} đã ban hành và đã có bản tạo trước; không tạo lại.",
+            Location(file=target / MANIFEST),
+            "Văn bản đã ban hành là hồ sơ lịch sử. Nếu thật sự cần, hãy chuyển thư mục cũ đi nơi khác rồi tạo lại."),))
+    artifacts = _write(target, prepared)
+    return CaseResult(path, "built", target, artifacts, why, prepared.problems)
+
+
+def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:
+    """File name → (kind, bytes) of the decision and each annex."""
+    core = _core_properties(decision)
+    decision_template = load_template(TEMPLATES / "decisions" / f"{decision.template}.docx")
+    documents = {DECISION_FILE: ("decision", render(decision_template, context_of(decision), core))}
+    if decision.annexes:
+        annex_template = load_template(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
+        for annex in decision.annexes:
+            annex_core = dataclasses.replace(core, title=f"{annex.label}: {annex.title}")
+            documents[f"{annex.key}.docx"] = ("annex", render(annex_template, {"annex": _with_end_mark(annex)},
+                                                              annex_core))
+    return documents
+
+
+def _with_end_mark(annex: Annex) -> Annex:
+    """The annex content ends with `./.` (Mẫu 2.1): the last note under the last table carries it."""
+    if not annex.tables:
+        return annex
+    last = annex.tables[-1]
+    return dataclasses.replace(annex, tables=annex.tables[:-1] + (
+        dataclasses.replace(last, note=last.note.rstrip(" ./") + "./."),))
+
+
+def _core_properties(decision: Decision) -> CoreProperties:
+    number = f"{decision.number:02d}/{decision.symbol}" if decision.number else f"dự thảo/{decision.symbol}"
+    return CoreProperties(title=decision.subject, subject=f"Quyết định số {number}",
+                          creator=decision.issuing_body, keywords=f"{decision.symbol}; {decision.template}",
+                          created=decision.date.as_date())
+
+
+def _write(target: Path, prepared: Prepared) -> tuple[Artifact, ...]:
+    """Write every file into a temporary sibling folder, manifest last, then swap it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        artifacts = []
+        for name, (kind, data) in render_documents(prepared.decision).items():
+            (staging / name).write_bytes(data)
+            artifacts.append(Artifact(kind, target / name, hashlib.sha256(data).hexdigest()))
+        manifest = manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
+                                 prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
+        (staging / MANIFEST).write_bytes(dumps(manifest))
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return tuple(artifacts)
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if target.exists():
+        retired = target.with_name(f".{target.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        os.replace(target, retired)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def validate_cases(paths: Iterable[Path], options: BuildOptions) -> dict[Path, tuple[Problem, ...]]:
+    """Every problem of every case, nothing written."""
+    try:
+        registry = load_registry(options)
+    except InputError as exc:
+        return {path: exc.problems for path in paths}
+    result = {}
+    for path in paths:
+        prepared = prepare(path, registry, options)
+        result[path] = prepared.problems if isinstance(prepared, Prepared) else prepared
+    return result

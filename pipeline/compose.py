@@ -1,0 +1,177 @@
+"""Stage 4a: compose every string of a decision and its annexes (header, căn cứ, articles, signature).
+
+Templates only place these strings. Whatever is computed (citations, dates, numbers, article
+cross-references such as "Như Điều 4", annex names) is computed here; the standard sentences
+of a decision kind come from its wording file and may be overridden per case.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+
+from pipeline import vn
+from pipeline.legal import Registry, basis_line
+from pipeline.problems import Problem
+from pipeline.records import Annex, AnnexTable, BodyParagraph, Case, Decision, Signature
+
+SYMBOL = "QĐ-UBND"
+PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "year", "next_year",
+                          "annex", "annex_ref", "goal", "executors"})
+
+
+def issuing_body(case: Case) -> str:
+    """`Ủy ban nhân dân tỉnh Lạng Sơn`, or its Chairman for a decision within the Chairman's power."""
+    body = f"Ủy ban nhân dân tỉnh {case.issuer.province}"
+    return f"Chủ tịch {body}" if case.issuer.authority == "chu-tich" else body
+
+
+def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, ...]:
+    """A case's wording overrides may only use known keys and placeholders."""
+    problems = []
+    for key, text in case.wording.items():
+        where = case.location(f"wording.{key}")
+        if key not in wording:
+            problems.append(Problem("case.unknown_wording", f"Không có câu chuẩn «{key}» để thay.", where,
+                                    "Các khóa có thể thay nằm trong tệp templates/decisions/<mẫu>.yaml."))
+            continue
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError:
+            names = {"{"}
+        unknown = sorted(names - PLACEHOLDERS)
+        if unknown:
+            problems.append(Problem("case.bad_wording", f"Câu «{key}» dùng chỗ trống không có: {', '.join(unknown)}.",
+                                    where, "Chỉ dùng: " + ", ".join(sorted(PLACEHOLDERS)) + "."))
+    return tuple(problems)
+
+
+def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
+                     tables: Mapping[str, Sequence[AnnexTable]]) -> Decision:
+    """The whole decision; `tables` maps each published index to its annex tables (may be empty)."""
+    words = {**wording, **case.wording}
+    province = case.issuer.province
+    year = case.assessed_year or case.date.year - 1
+    values = {
+        "province": province,
+        "year": str(year),
+        "next_year": str(year + 1),
+        "scope": ", ".join(words[f"scope.{group}"] for group in case.agency_groups),
+        "scope_full": ", ".join(words[f"scope_full.{group}"] for group in case.agency_groups),
+        "indexes": "; ".join(words[f"index.{index}"] for index in case.publishes),
+        "index_names": ", ".join(words[f"index.{index}"] for index in case.publishes),
+        "goal": words["goal.sipas"] if "sipas" in case.publishes else words["goal.par"],
+        "executors": ", ".join(case.executors),
+    }
+    annexes = _annexes(case, words, values, tables)
+    body = _articles(case, words, values, annexes)
+    executors_article = sum(1 for p in body if p.label)
+    return Decision(
+        template=case.template,
+        body_lines=("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {province}")),
+        number_line="Số: " + vn.document_number(case.number, SYMBOL) if case.is_issued
+        else f"Số:{vn.BLANK}/{SYMBOL}",
+        place_date_line=f"{case.place}, " + vn.long_date(
+            case.date.year, case.date.month, case.date.day if case.is_issued else None),
+        title="QUYẾT ĐỊNH",
+        subject=case.subject or _fill(words["subject"], values),
+        authority_line=vn.upper(("Chủ tịch " if case.issuer.authority == "chu-tich" else "")
+                                + f"Ủy ban nhân dân tỉnh {province}"),
+        preamble=_preamble(case, registry),
+        body=body,
+        recipients=_recipients(case, executors_article),
+        signature=_signature(case),
+        annexes=annexes,
+        number=case.number,
+        symbol=SYMBOL,
+        date=case.date,
+        issuing_body=issuing_body(case),
+        is_draft=not case.is_issued,
+    )
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    return vn.nfc(template.format_map(values))
+
+
+def _preamble(case: Case, registry: Registry) -> tuple[str, ...]:
+    lines = [basis_line((registry.documents[doc_id] for doc_id in group), case.issuer.province)
+             for group in case.legal_basis]
+    if case.proposal:
+        line = f"Theo đề nghị của {case.proposal.by}"
+        if case.proposal.memo:
+            line += f" tại Tờ trình số {case.proposal.memo.number} ngày {vn.short_date(case.proposal.memo.date)}"
+        lines.append(line)
+    lines = [line.rstrip(" ;.,") for line in lines]
+    return tuple(line + (";" if index < len(lines) - 1 else ".") for index, line in enumerate(lines))
+
+
+def _annexes(case: Case, words: Mapping[str, str], values: Mapping[str, str],
+             tables: Mapping[str, Sequence[AnnexTable]]) -> tuple[Annex, ...]:
+    planned: list[tuple[str, str, tuple[AnnexTable, ...]]] = []
+    for index in case.publishes:
+        index_tables = tuple(tables.get(index, ()))
+        if case.annexes_per_group and len(index_tables) > 1:
+            for group, table in zip(case.agency_groups, index_tables):
+                title = _fill(words[f"annex_title.{index}"], {**values, "scope_full": words[f"scope_full.{group}"]})
+                planned.append((index, title, (table,)))
+        else:
+            planned.append((index, _fill(words[f"annex_title.{index}"], values), index_tables))
+    reference = (f"(Kèm theo Quyết định số {vn.document_number(case.number, SYMBOL)} "
+                 f"{vn.long_date(case.date.year, case.date.month, case.date.day if case.is_issued else None)}"
+                 f" của {issuing_body(case)})")
+    many = len(planned) > 1
+    return tuple(
+        Annex(key=f"phu-luc-{number}-{index}", label=f"Phụ lục {vn.roman(number)}" if many else "Phụ lục",
+              title=vn.upper(title), reference=reference, tables=annex_tables)
+        for number, (index, title, annex_tables) in enumerate(planned, start=1))
+
+
+def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
+              annexes: Sequence[Annex]) -> tuple[BodyParagraph, ...]:
+    texts: list[str] = []
+    for index in case.publishes:
+        labels = [annex.label for annex in annexes if annex.key.endswith(f"-{index}")]
+        annex_names = _join_names(labels) if labels else "Phụ lục"
+        named = {**values, "annex": annex_names}
+        texts.append(_fill(words[f"article.{index}"], {**named, "annex_ref": _fill(words["annex_ref"], named)}))
+    if case.publishes:
+        texts.append(_fill(words["directive"], values))
+    texts.extend(case.extra_articles)
+    closing = _fill(words["executors"], values)
+    if case.effective_clause:
+        closing = f"{words['effective']} {closing}"
+    texts.append(closing)
+    paragraphs: list[BodyParagraph] = []
+    for number, text in enumerate(texts, start=1):
+        parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+        paragraphs.append(BodyParagraph(f"Điều {number}.", parts[0]))
+        paragraphs.extend(BodyParagraph("", part) for part in parts[1:])
+    return tuple(paragraphs)
+
+
+def _join_names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def _recipients(case: Case, executors_article: int) -> tuple[str, ...]:
+    lines = [f"Như Điều {executors_article}", *case.recipients]
+    keep = ", ".join(case.archive.keep)
+    archive = f"Lưu: {keep}" + (f" ({case.archive.drafter})" if case.archive.drafter else "")
+    return tuple(f"- {line.rstrip(' ;.,')};" for line in lines) + (f"- {archive}.",)
+
+
+def _signature(case: Case) -> Signature:
+    signer = case.signer
+    title = vn.upper(signer.title)
+    head = "CHỦ TỊCH"
+    deputy = title != head
+    if case.issuer.authority == "uy-ban":
+        lines = ("TM. ỦY BAN NHÂN DÂN", f"KT. {head}", title) if deputy else ("TM. ỦY BAN NHÂN DÂN", head)
+    elif signer.sign_for in {"KT", "TL", "TUQ"}:
+        lines = (f"{signer.sign_for}. {head}", title)
+    elif signer.sign_for == "Q":
+        lines = (f"Q. {head}",)
+    else:
+        lines = (title,)
+    return Signature(lines, signer.name)

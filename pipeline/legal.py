@@ -1,0 +1,177 @@
+"""The legal basis registry as dated data: which document is in force on a day, and its citation.
+
+Like OpenFisca's parameters, each document carries its own dates; `Registry.as_of(day)` gives a
+`Snapshot` answering "in force / replaced by X since D / amended by Y / not yet in force".
+Citation lines are composed here from typed fields, never typed by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pipeline import vn
+from pipeline.problems import Problem
+from pipeline.records import DocId, LegalDocument
+
+CITED_BY_NAME = frozenset({"Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"})
+"""Types cited by name and date only, without number or issuer (NĐ 30, Phụ lục I, II.6a)."""
+
+IN_FORCE = "in_force"
+REPLACED = "replaced"
+NOT_YET = "not_yet_in_force"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A document's standing on one day. `by`/`since` are set only when it was replaced."""
+
+    state: str
+    by: DocId | None = None
+    since: dt.date | None = None
+    amended_by: tuple[DocId, ...] = ()
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == IN_FORCE
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    documents: Mapping[DocId, LegalDocument]
+
+    def get(self, doc_id: DocId) -> LegalDocument | None:
+        return self.documents.get(doc_id)
+
+    def as_of(self, day: dt.date) -> Snapshot:
+        return Snapshot(self, day)
+
+    def replacements_of(self, doc_id: DocId) -> tuple[LegalDocument, ...]:
+        """Documents that replace `doc_id`, earliest effect first."""
+        found = [doc for doc in self.documents.values() if doc_id in doc.replaces]
+        return tuple(sorted(found, key=lambda doc: (doc.effective, doc.id)))
+
+    def amendments_of(self, doc_id: DocId) -> tuple[LegalDocument, ...]:
+        found = [doc for doc in self.documents.values() if doc_id in doc.amends]
+        return tuple(sorted(found, key=lambda doc: (doc.effective, doc.id)))
+
+    def check(self) -> tuple[Problem, ...]:
+        """Registry-wide consistency: dangling links, cycles, dates out of order, duplicates."""
+        problems: list[Problem] = []
+        seen: dict[tuple[str, str, str], LegalDocument] = {}
+        for doc in sorted(self.documents.values(), key=lambda d: d.id):
+            for field, targets in (("replaces", doc.replaces), ("amends", doc.amends)):
+                for target in targets:
+                    other = self.documents.get(target)
+                    if other is None:
+                        problems.append(Problem(
+                            "registry.dangling_link", f"«{field}» trỏ tới «{target}», không có trong danh mục.",
+                            doc.location(field), "Thêm tệp cho văn bản đó hoặc sửa mã văn bản."))
+                    elif field == "replaces" and doc.effective < other.effective:
+                        problems.append(Problem(
+                            "registry.replaced_before_effective",
+                            f"Văn bản thay thế có hiệu lực ({vn.short_date(doc.effective)}) trước văn bản "
+                            f"bị thay thế «{target}» ({vn.short_date(other.effective)}).",
+                            doc.location("effective"), "Kiểm tra lại ngày hiệu lực."))
+            if doc.number:
+                identity = (doc.type.casefold(), doc.number.casefold(), (doc.issuer or "").casefold())
+                if identity in seen:
+                    problems.append(Problem(
+                        "registry.duplicate_number",
+                        f"{doc.type} số {doc.number} đã có trong danh mục với mã «{seen[identity].id}».",
+                        doc.location("number"), "Mỗi văn bản chỉ có một tệp; xóa tệp trùng."))
+                else:
+                    seen[identity] = doc
+        problems.extend(self._cycles())
+        return tuple(problems)
+
+    def _cycles(self) -> list[Problem]:
+        problems = []
+        reported: set[DocId] = set()
+        for start in sorted(self.documents):
+            path = self._cycle_from(start)
+            if path and not reported.intersection(path):
+                reported.update(path)
+                doc = self.documents[start]
+                problems.append(Problem(
+                    "registry.cycle", "Vòng thay thế/sửa đổi khép kín: " + " → ".join(path) + ".",
+                    doc.location("replaces"), "Một văn bản không thể (gián tiếp) thay thế chính nó."))
+        return problems
+
+    def _cycle_from(self, start: DocId) -> tuple[DocId, ...] | None:
+        stack: list[tuple[DocId, tuple[DocId, ...]]] = [(start, (start,))]
+        while stack:
+            current, path = stack.pop()
+            doc = self.documents.get(current)
+            if doc is None:
+                continue
+            for nxt in (*doc.replaces, *doc.amends):
+                if nxt == start:
+                    return (*path, start)
+                if nxt not in path:
+                    stack.append((nxt, (*path, nxt)))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The registry seen on one day."""
+
+    registry: Registry
+    day: dt.date
+
+    def status(self, doc_id: DocId) -> Status:
+        doc = self.registry.get(doc_id)
+        if doc is None:
+            return Status(UNKNOWN)
+        if doc.effective > self.day:
+            return Status(NOT_YET, since=doc.effective)
+        amended = tuple(a.id for a in self.registry.amendments_of(doc_id) if a.effective <= self.day)
+        for replacement in self.registry.replacements_of(doc_id):
+            if replacement.effective <= self.day:
+                return Status(REPLACED, by=replacement.id, since=replacement.effective, amended_by=amended)
+        return Status(IN_FORCE, amended_by=amended)
+
+    def in_force_successor(self, doc_id: DocId) -> DocId | None:
+        """Follow replacements to the document in force on this day (None if there is none)."""
+        seen: set[DocId] = set()
+        current = doc_id
+        while current not in seen:
+            seen.add(current)
+            status = self.status(current)
+            if status.state == IN_FORCE:
+                return current
+            if status.state != REPLACED or status.by is None:
+                return None
+            current = status.by
+        return None
+
+
+def citation(doc: LegalDocument, province: str | None = None) -> str:
+    """How one document is cited in a căn cứ line.
+
+    `Luật Tổ chức chính quyền địa phương ngày 19/6/2015`;
+    `Quyết định số 1699/QĐ-UBND ngày 19/10/2023 của Chủ tịch Ủy ban nhân dân tỉnh ban hành …`.
+    An issuer of the same province is shortened the way the seeds do ("… Ủy ban nhân dân tỉnh").
+    """
+    date = vn.short_date(doc.date)
+    if doc.type in CITED_BY_NAME or not doc.number:
+        return f"{doc.type} {doc.title} ngày {date}"
+    issuer = short_issuer(doc.issuer or "", province)
+    by = f" của {issuer}" if issuer else ""
+    return f"{doc.type} số {doc.number} ngày {date}{by} {doc.title}"
+
+
+def short_issuer(issuer: str, province: str | None) -> str:
+    if province:
+        suffix = f" tỉnh {province}"
+        if issuer.endswith(suffix):
+            return issuer[: -len(province) - 1]
+    return issuer
+
+
+def basis_line(docs: Iterable[LegalDocument], province: str | None) -> str:
+    """One căn cứ line (without its closing punctuation): `Căn cứ A; B`."""
+    return "Căn cứ " + "; ".join(citation(doc, province) for doc in docs)

@@ -1,0 +1,145 @@
+"""Stage 1: read a case file and the legal basis registry into typed, immutable records.
+
+Raises `InputError` with every problem found when an input cannot be read or has the
+wrong shape; cross-file rules (citations in force, signer vs authority) belong to `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.legal import Registry
+from pipeline.problems import InputError, Location, Problem
+from pipeline.records import (ArchiveNote, Case, Issuer, LegalDocument, Memo, PartialDate, Proposal,
+                              ScoreSource, Signer, frozen_map)
+from pipeline.schema import CaseModel, RegistryEntryModel, validate_model
+from pipeline.sources import YamlDocument, read_yaml
+
+CASE_FILE = "case.yaml"
+DISTRICT_LEVEL_ENDS = dt.date(2025, 7, 1)
+"""Luật số 72/2025/QH15, Điều 51: no huyện level from this day; groups become sở and xã."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCase:
+    case: Case
+    digest: str  # sha256 of case.yaml
+
+
+def case_file(path: Path) -> Path:
+    """A case is named by its folder or its case.yaml."""
+    return path / CASE_FILE if path.is_dir() else path
+
+
+def read_case(path: Path) -> LoadedCase:
+    file = case_file(path)
+    document = read_yaml(file)
+    model, problems = validate_model(CaseModel, document, "case")
+    if problems:
+        raise InputError(problems)
+    return LoadedCase(_case_record(model, document), document.sha256)
+
+
+def _case_record(model: CaseModel, document: YamlDocument) -> Case:
+    year, month, day = model.date
+    base = document.path.parent
+    province = model.issuer.province
+    where = {key: document.location(key) for key in document.lines if key}
+    scores = {index: ScoreSource(index, base / source.sheet, base / source.criteria if source.criteria else None)
+              for index, source in model.scores.items()}
+    date = PartialDate(year, month, day)
+    return Case(
+        path=document.path,
+        template=model.template,
+        issuer=Issuer(province, model.issuer.authority),
+        number=model.number,
+        date=date,
+        as_of=model.as_of,
+        place=model.place or province,
+        assessed_year=model.assessed_year,
+        publishes=model.publishes,
+        annexes_per_group=model.annexes_per_group,
+        subject=model.subject,
+        legal_basis=model.legal_basis,
+        proposal=Proposal(model.proposal.by, Memo(model.proposal.memo.number, model.proposal.memo.date)
+                          if model.proposal.memo else None) if model.proposal else None,
+        extra_articles=model.extra_articles,
+        effective_clause=model.effective_clause,
+        executors=model.executors or default_executors(date),
+        signer=Signer(model.signer.name, model.signer.title, model.signer.sign_for),
+        recipients=model.recipients,
+        archive=ArchiveNote(model.archive.keep, model.archive.drafter),
+        scores=frozen_map(scores),
+        agencies=base / model.agencies if model.agencies else None,
+        agency_groups=default_groups(date),
+        wording=frozen_map(model.wording),
+        where=frozen_map(where),
+    )
+
+
+def default_groups(date: PartialDate) -> tuple[str, ...]:
+    """The agency groups assessed on a decision's date: sở and huyện, or sở and xã after 01/7/2025."""
+    if date.as_date() >= DISTRICT_LEVEL_ENDS:
+        return ("so-ban-nganh", "xa")
+    return ("so-ban-nganh", "huyen")
+
+
+def default_executors(date: PartialDate) -> tuple[str, ...]:
+    local = ("Chủ tịch Ủy ban nhân dân các xã, phường" if date.as_date() >= DISTRICT_LEVEL_ENDS
+             else "Chủ tịch Ủy ban nhân dân các huyện, thành phố")
+    return ("Chánh Văn phòng Ủy ban nhân dân tỉnh", "Thủ trưởng các sở, ban, ngành", local)
+
+
+def read_registry(roots: Iterable[Path]) -> Registry:
+    """Every `*.yaml` under each root; a document's id is its path below the root without `.yaml`.
+
+    A later root may add documents but not redefine an id of an earlier one.
+    """
+    documents: dict[str, LegalDocument] = {}
+    problems: list[Problem] = []
+    for root in roots:
+        if not root.is_dir():
+            problems.append(Problem("registry.missing_dir", f"Không có thư mục danh mục văn bản «{root}».",
+                                    Location(file=root), "Kiểm tra tham số --registry."))
+            continue
+        for file in sorted(root.rglob("*.yaml")):
+            doc_id = file.relative_to(root).with_suffix("").as_posix()
+            try:
+                document = read_yaml(file)
+            except InputError as exc:
+                problems.extend(_as_registry(exc.problems))
+                continue
+            model, found = validate_model(RegistryEntryModel, document, "registry")
+            if found:
+                problems.extend(found)
+                continue
+            if doc_id in documents:
+                problems.append(Problem(
+                    "registry.duplicate_id", f"Mã «{doc_id}» đã có ở {documents[doc_id].where.file}.",
+                    Location(file=file), "Đổi tên tệp hoặc xóa một trong hai tệp."))
+                continue
+            documents[doc_id] = _document(doc_id, model, document)
+    registry = Registry(frozen_map(documents))
+    problems.extend(registry.check())
+    if problems:
+        raise InputError(problems)
+    return registry
+
+
+def _as_registry(problems: Iterable[Problem]) -> list[Problem]:
+    """YAML-level problems of a registry file carry the `registry.` prefix like its other problems."""
+    return [Problem("registry." + p.code.partition(".")[2], p.message, p.location, p.hint, p.severity)
+            for p in problems]
+
+
+def _document(doc_id: str, model: RegistryEntryModel, document: YamlDocument) -> LegalDocument:
+    return LegalDocument(
+        id=doc_id, type=model.type, number=model.number, date=model.date, issuer=model.issuer or "",
+        title=model.title, effective=model.effective, replaces=model.replaces, amends=model.amends,
+        where=Location(file=document.path, line=1),
+        key_lines=frozen_map({key: line for key, line in document.lines.items() if key}),
+    )
+

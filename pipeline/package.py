@@ -1,0 +1,102 @@
+"""Deterministic .docx packages: fixed entry order and timestamps, core properties from the decision.
+
+The same parts always give the same bytes (python-docx #1042: it stamps the clock and its own
+author otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_PART = "docProps/core.xml"
+_DROPPED = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+"""Parts python-docx's default package carries that a decision has no use for (prefixes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoreProperties:
+    title: str
+    subject: str
+    creator: str
+    keywords: str
+    created: dt.date
+    language: str = "vi-VN"
+
+    def to_xml(self) -> bytes:
+        stamp = f"{self.created.isoformat()}T00:00:00Z"
+        fields = (
+            ("dc:title", escape(self.title)),
+            ("dc:subject", escape(self.subject)),
+            ("dc:creator", escape(self.creator)),
+            ("cp:keywords", escape(self.keywords)),
+            ("cp:lastModifiedBy", escape(self.creator)),
+            ("cp:revision", "1"),
+            ("dc:language", self.language),
+        )
+        body = "".join(f"<{tag}>{value}</{tag}>" for tag, value in fields)
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+            ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"{body}"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>"
+        ).encode("utf-8")
+
+
+def read_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_package(parts: Mapping[str, bytes]) -> bytes:
+    """Zip `parts` deterministically: `[Content_Types].xml` first, then by name, fixed time."""
+    names = sorted(parts, key=lambda name: (name != "[Content_Types].xml", name))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            archive.writestr(info, parts[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def normalise_package(data: bytes, core: CoreProperties | None = None) -> bytes:
+    """Re-zip a .docx deterministically, dropping parts nothing needs and optionally setting core properties."""
+    parts = {name: blob for name, blob in read_parts(data).items() if not _is_dropped(name)}
+    for name in [n for n in parts if n.endswith(".rels")]:
+        parts[name] = _without_dropped_targets(name, parts[name].decode("utf-8")).encode("utf-8")
+    parts["[Content_Types].xml"] = re.sub(
+        r'<Override [^>]*PartName="/([^"]+)"[^>]*/>',
+        lambda m: "" if _is_dropped(m.group(1)) else m.group(0),
+        parts["[Content_Types].xml"].decode("utf-8")).encode("utf-8")
+    if core is not None:
+        parts[CORE_PART] = core.to_xml()
+    return write_package(parts)
+
+
+def _is_dropped(name: str) -> bool:
+    return name.startswith(_DROPPED)
+
+
+def _without_dropped_targets(rels_name: str, rels: str) -> str:
+    """Remove relationships whose target (resolved against the owning part) is a dropped part."""
+    owner_dir = posixpath.dirname(posixpath.dirname(rels_name))
+
+    def keep(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(owner_dir, match.group(1)))
+        return "" if _is_dropped(target) else match.group(0)
+
+    return re.sub(r'<Relationship [^>]*Target="([^"]+)"[^>]*/>', keep, rels)

@@ -1,0 +1,236 @@
+"""Frozen records that cross stage boundaries: inputs, composed documents, build results.
+
+Standard library only. Constructors take values, never paths to read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from pipeline.problems import Location
+
+DocId = str
+"""A registry id: the registry file's path without `.yaml` (`lang-son/qd-1699-2023`)."""
+
+
+def frozen_map(data: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(data or {}))
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A decision date: a draft may know only the year and month; an issued decision knows the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.month is not None and self.day is not None
+
+    def as_date(self) -> dt.date:
+        """The date itself; for an incomplete date, the first day it could be."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class LegalDocument:
+    """One entry of the legal basis registry (inputs.md §2)."""
+
+    id: DocId
+    type: str
+    number: str | None
+    date: dt.date
+    issuer: str
+    title: str
+    effective: dt.date
+    replaces: tuple[DocId, ...] = ()
+    amends: tuple[DocId, ...] = ()
+    where: Location = field(default_factory=Location)
+    key_lines: Mapping[str, int] = field(default_factory=frozen_map)
+
+    def location(self, key: str) -> Location:
+        """Where `key` of this entry sits in its registry file."""
+        return Location(file=self.where.file, line=self.key_lines.get(key, self.where.line), key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    province: str
+    authority: str  # "chu-tich" | "uy-ban"
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    name: str
+    title: str
+    sign_for: str | None  # None, "KT", "TM", "TL", "TUQ", "Q"
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    number: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    by: str
+    memo: Memo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveNote:
+    keep: tuple[str, ...]
+    drafter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSource:
+    """One published index: its score sheet and (for the PAR Index) the criteria set."""
+
+    index: str
+    sheet: Path
+    criteria: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One decision's case file (`case.yaml`), checked and typed.
+
+    `where` maps dotted key paths (`signer.sign_for`, `legal_basis[1]`) to their place in the file,
+    so later stages can point at the key a problem comes from.
+    """
+
+    path: Path
+    template: str
+    issuer: Issuer
+    number: int | None
+    date: PartialDate
+    as_of: dt.date | None  # a draft's citations are checked on this day instead of the build day
+    place: str
+    assessed_year: int | None
+    publishes: tuple[str, ...]
+    annexes_per_group: bool
+    subject: str | None
+    legal_basis: tuple[tuple[DocId, ...], ...]
+    proposal: Proposal | None
+    extra_articles: tuple[str, ...]
+    effective_clause: bool
+    executors: tuple[str, ...]
+    signer: Signer
+    recipients: tuple[str, ...]
+    archive: ArchiveNote
+    scores: Mapping[str, ScoreSource]
+    agencies: Path | None
+    agency_groups: tuple[str, ...]
+    wording: Mapping[str, str]
+    where: Mapping[str, Location]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.number is not None
+
+    @property
+    def name(self) -> str:
+        """The case folder's name, which names its output folder."""
+        return self.path.parent.name
+
+    def location(self, key: str) -> Location:
+        """Where `key` sits in the case file; the file alone when the key is absent."""
+        return self.where.get(key) or Location(file=self.path)
+
+
+# ---------------------------------------------------------------- composed documents
+
+
+@dataclass(frozen=True, slots=True)
+class BodyParagraph:
+    """A paragraph of the decision body: `label` is `Điều 1.` (bold) or empty for a follow-on paragraph."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    lines: tuple[str, ...]  # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexTable:
+    heading: str | None
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str
+    numeric_columns: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    """A Phụ lục with every string final."""
+
+    key: str  # file stem: "phu-luc-1-sipas"
+    label: str  # "Phụ lục I" or "Phụ lục"
+    title: str  # upper case
+    reference: str  # "(Kèm theo Quyết định số …)"
+    tables: tuple[AnnexTable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision with every string final; rendering only places them."""
+
+    template: str
+    body_lines: tuple[str, ...]  # "ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"
+    number_line: str
+    place_date_line: str
+    title: str
+    subject: str
+    authority_line: str
+    preamble: tuple[str, ...]  # căn cứ lines and the proposal line, punctuation final
+    body: tuple[BodyParagraph, ...]
+    recipients: tuple[str, ...]
+    signature: Signature
+    annexes: tuple[Annex, ...]
+    # metadata
+    number: int | None
+    symbol: str
+    date: PartialDate
+    issuing_body: str  # "Ủy ban nhân dân tỉnh Lạng Sơn"
+    is_draft: bool
+
+
+# ---------------------------------------------------------------- build results
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    kind: str  # "decision" | "annex"
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    case_dir: Path
+    out_dir: Path
+    artifacts: tuple[Artifact, ...] = ()
+    reasons: tuple[str, ...] = ()
+    skipped: bool = False

@@ -1,0 +1,159 @@
+"""Stage 2: every cross-file rule a case must satisfy before anything is rendered.
+
+`validate_case` returns all problems at once; it never stops at the first one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+from collections.abc import Collection
+
+from pipeline import vn
+from pipeline.legal import IN_FORCE, NOT_YET, REPLACED, Registry
+from pipeline.problems import Problem, Severity
+from pipeline.records import Case
+
+AUTHORITY_NAMES = {"chu-tich": "Chủ tịch Ủy ban nhân dân", "uy-ban": "Ủy ban nhân dân"}
+
+
+def check_day(case: Case, build_day: dt.date, as_of: dt.date | None = None) -> dt.date:
+    """The day a case's citations must be in force.
+
+    An issued decision: its issue date. A draft: `as_of` (the command's `--as-of`), else the case's
+    own `as_of`, else the day of the build.
+    """
+    if case.is_issued and case.date.is_complete:
+        return case.date.as_date()
+    return as_of or case.as_of or build_day
+
+
+def validate_case(case: Case, registry: Registry, day: dt.date,
+                  templates: Collection[str]) -> tuple[Problem, ...]:
+    """Every problem of `case`; `day` is the day its citations must be in force (see `check_day`)."""
+    problems: list[Problem] = []
+    problems += _template(case, templates)
+    problems += _number_and_date(case)
+    problems += _signer(case)
+    problems += _proposal(case)
+    problems += _legal_basis(case, registry, day)
+    problems += _publishes(case)
+    return tuple(problems)
+
+
+def _template(case: Case, templates: Collection[str]) -> list[Problem]:
+    if case.template in templates:
+        return []
+    guess = difflib.get_close_matches(case.template, sorted(templates), n=1)
+    hint = f"Có phải ý là «{guess[0]}»?" if guess else "Các mẫu hiện có: " + ", ".join(sorted(templates)) + "."
+    return [Problem("case.unknown_template", f"Không có mẫu quyết định «{case.template}».",
+                    case.location("template"), hint)]
+
+
+def _number_and_date(case: Case) -> list[Problem]:
+    if case.is_issued and not case.date.is_complete:
+        return [Problem("case.issued_without_day",
+                        f"Quyết định đã có số ({case.number:02d}) nhưng ngày ban hành «{case.date}» chưa đủ ngày, tháng.",
+                        case.location("date"),
+                        "Ghi đủ ngày ban hành (NNNN-TT-NN), hoặc để number: null nếu còn là dự thảo.")]
+    return []
+
+
+def _signer(case: Case) -> list[Problem]:
+    signer, authority = case.signer, case.issuer.authority
+    where = case.location("signer.sign_for")
+    title = signer.title.casefold()
+    if authority == "chu-tich" and signer.sign_for == "TM":
+        return [Problem("case.signer_authority",
+                        "«TM.» (thay mặt tập thể) không dùng cho quyết định thuộc thẩm quyền Chủ tịch.",
+                        where, "Chủ tịch ký trực tiếp (sign_for: null); Phó Chủ tịch ký «KT.» (sign_for: KT).")]
+    if authority == "uy-ban" and signer.sign_for != "TM":
+        return [Problem("case.signer_authority",
+                        "Quyết định của Ủy ban nhân dân (tập thể) phải ký «TM. ỦY BAN NHÂN DÂN».",
+                        where, "Đặt sign_for: TM (Phó Chủ tịch ký thì vẫn là TM, hệ thống thêm «KT. CHỦ TỊCH»).")]
+    deputy = title.startswith("phó chủ tịch")
+    if authority == "chu-tich" and deputy and signer.sign_for not in {"KT", "Q"}:
+        return [Problem("case.signer_authority", "Phó Chủ tịch ký thay Chủ tịch phải có «KT.».",
+                        where, "Đặt sign_for: KT.")]
+    if signer.sign_for == "KT" and not deputy:
+        return [Problem("case.signer_authority", f"«KT.» chỉ dùng khi cấp phó ký; chức vụ ghi là «{signer.title}».",
+                        case.location("signer.title"), "Ghi title: Phó Chủ tịch, hoặc bỏ sign_for.")]
+    return []
+
+
+def _proposal(case: Case) -> list[Problem]:
+    memo = case.proposal.memo if case.proposal else None
+    if memo is None:
+        return []
+    latest = _latest_day(case) if case.is_issued or case.date.month is not None else None
+    if latest is not None and memo.date > latest:
+        return [Problem("case.memo_after_decision",
+                        f"Tờ trình số {memo.number} ngày {vn.short_date(memo.date)} lại sau ngày quyết định ({case.date}).",
+                        case.location("proposal.memo.date"), "Quyết định ban hành sau tờ trình: kiểm tra hai ngày này.")]
+    return []
+
+
+def _latest_day(case: Case) -> dt.date:
+    """The last day the (possibly partial) decision date can stand for."""
+    date = case.date
+    if date.day is not None:
+        return date.as_date()
+    month = date.month or 12
+    return dt.date(date.year, month, calendar.monthrange(date.year, month)[1])
+
+
+def _legal_basis(case: Case, registry: Registry, day: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    snapshot = registry.as_of(day)
+    cited = {doc_id for group in case.legal_basis for doc_id in group}
+    decision_day = _latest_day(case)
+    for line_index, group in enumerate(case.legal_basis):
+        for item_index, doc_id in enumerate(group):
+            key = f"legal_basis[{line_index}]" + (f"[{item_index}]" if len(group) > 1 else "")
+            where = case.location(key)
+            doc = registry.get(doc_id)
+            if doc is None:
+                guess = difflib.get_close_matches(doc_id, sorted(registry.documents), n=1)
+                problems.append(Problem("case.unknown_basis", f"Không có văn bản «{doc_id}» trong danh mục căn cứ.",
+                                        where, f"Có phải ý là «{guess[0]}»?" if guess else
+                                        "Thêm tệp legal_basis/<mã>.yaml cho văn bản này (xem README)."))
+                continue
+            if doc.date > decision_day:
+                problems.append(Problem("case.basis_after_decision",
+                                        f"Văn bản «{doc_id}» ký ngày {vn.short_date(doc.date)}, sau ngày quyết định.",
+                                        where, "Không thể căn cứ vào văn bản ban hành sau quyết định."))
+                continue
+            status = snapshot.status(doc_id)
+            if status.state == REPLACED:
+                successor = snapshot.in_force_successor(doc_id) or status.by
+                new = registry.get(successor)
+                problems.append(Problem(
+                    "registry.replaced",
+                    f"Căn cứ «{doc_id}» đã được thay thế bởi «{successor}» từ {vn.short_date(status.since)}"
+                    f" (xét tại ngày {vn.short_date(day)}).",
+                    where, f"Thay bằng «{successor}» ({new.type} {new.number or new.title})"
+                           " hoặc chạy `qdgen regenerate --apply`." if new else None))
+            elif status.state == NOT_YET:
+                problems.append(Problem(
+                    "registry.not_yet_in_force",
+                    f"Căn cứ «{doc_id}» chỉ có hiệu lực từ {vn.short_date(status.since)}, sau ngày {vn.short_date(day)}.",
+                    where, "Bỏ căn cứ này hoặc sửa ngày quyết định."))
+            elif status.state == IN_FORCE:
+                missing = [a for a in status.amended_by if a not in cited]
+                if missing:
+                    problems.append(Problem(
+                        "registry.amendment_not_cited",
+                        f"Căn cứ «{doc_id}» đã được sửa đổi bởi {', '.join('«' + a + '»' for a in missing)}"
+                        " nhưng văn bản sửa đổi không được viện dẫn.",
+                        where, "Thêm văn bản sửa đổi vào cùng dòng căn cứ.", Severity.WARNING))
+    return problems
+
+
+def _publishes(case: Case) -> list[Problem]:
+    if case.template != "cong-bo-chi-so":
+        return []
+    if not case.publishes:
+        return [Problem("case.nothing_published", "Quyết định công bố chỉ số nhưng «publishes» trống.",
+                        case.location("publishes"), "Ghi các chỉ số được công bố, ví dụ: publishes: [sipas, par].")]
+    return []

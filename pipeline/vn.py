@@ -1,0 +1,137 @@
+"""Vietnamese text rules: NFC, numbers (85,52; 1.234), dates as NĐ 30 writes them, collation.
+
+Pure functions, standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+BLANK = " " * 6
+"""What stands in a draft where the registration office will write the number or the day."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Legacy 8-bit Vietnamese encodings read as Latin-1/cp1252 leave these tell-tale characters.
+# TCVN3 (ABC) puts precomposed vowels at ¸ ¹ µ ¶ · Ê Ë Ì …; VNI typing leaves "Vieät Nam".
+_LEGACY_HINTS = re.compile(r"[¸¹µ¶·ÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞ®©¬«ª]|[aeoAEO][äöåø][tcpmn]")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def modern_tone_marks(text: str) -> str:
+    """Write `Ủy`/`HÒA` rather than the old placements `Uỷ`/`HOÀ` (domain.md §3)."""
+    replacements = {"Uỷ": "Ủy", "uỷ": "ủy", "UỶ": "ỦY", "HOÀ": "HÒA", "Hoà": "Hòa", "hoà": "hòa"}
+    text = nfc(text)
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text
+
+
+def control_characters(text: str, allow_newline: bool = False) -> list[str]:
+    """The control characters in `text` (as `U+XXXX`), newline excepted when allowed."""
+    found = [f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)]
+    if not allow_newline and "\n" in text:
+        found.append("U+000A")
+    return found
+
+
+def looks_like_legacy_encoding(text: str) -> bool:
+    """True when text looks like TCVN3/VNI bytes shown as Latin-1 instead of Unicode."""
+    return bool(_LEGACY_HINTS.search(text))
+
+
+def upper(text: str) -> str:
+    """Upper case that keeps Vietnamese letters precomposed (`Lạng Sơn` → `LẠNG SƠN`)."""
+    return nfc(nfc(text).upper())
+
+
+def number(value: Decimal | int, places: int | None = None) -> str:
+    """`1234.5` → `1.234,5`; with `places`, rounded half up to that many decimals (`89,45`)."""
+    amount = Decimal(value)
+    if places is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    text = f"{abs(amount):f}"
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = sign + ".".join(groups)
+    return f"{result},{fraction}" if fraction else result
+
+
+def day_text(day: int) -> str:
+    return f"{day:02d}"
+
+
+def month_text(month: int) -> str:
+    """Months 1 and 2 take a leading zero, 3 to 12 do not (NĐ 30, Phụ lục I, II.4b)."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def short_date(day: dt.date) -> str:
+    """`19/6/2015`, `02/12/2020`, `14/01/2024`: the form citations use."""
+    return f"{day_text(day.day)}/{month_text(day.month)}/{day.year}"
+
+
+def long_date(year: int, month: int | None, day: int | None) -> str:
+    """`ngày 05 tháng 02 năm 2024`; unknown parts are left blank for the registration office."""
+    day_part = day_text(day) if day is not None else BLANK
+    month_part = month_text(month) if month is not None else BLANK
+    return f"ngày {day_part} tháng {month_part} năm {year}"
+
+
+def document_number(number: int | None, symbol: str) -> str:
+    """`05/QĐ-UBND`; a draft (no number yet) leaves the number blank: `      /QĐ-UBND`."""
+    if number is None:
+        return f"{BLANK}/{symbol}"
+    return f"{number:02d}/{symbol}"
+
+
+def roman(value: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = []
+    for size, letters in numerals:
+        count, value = divmod(value, size)
+        out.append(letters * count)
+    return "".join(out)
+
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the base letter
+
+
+def collation_key(text: str) -> tuple:
+    """Sort key in Vietnamese alphabetical order (a ă â b c d đ …), tones as a secondary difference.
+
+    Python's `sorted()` puts `Đ` after `Z` and `Ă` after `A…Z`; this does not.
+    """
+    primary: list[tuple[int, str]] = []
+    secondary: list[int] = []
+    for ch in unicodedata.normalize("NFD", text.casefold()):
+        if ch in _TONES:
+            if secondary:
+                secondary[-1] = _TONES[ch]
+            continue
+        if ch in _SHAPE_MARKS and primary:
+            base = primary[-1][1] + ch
+            letter = unicodedata.normalize("NFC", base)
+            primary[-1] = (_ORDER.get(letter, 100), letter)
+            continue
+        if ch == "đ":
+            primary.append((_ORDER["đ"], ch))
+        else:
+            primary.append((_ORDER.get(ch, 100 + ord(ch)), ch))
+        secondary.append(0)
+    return tuple(rank for rank, _ in primary), tuple(secondary), text

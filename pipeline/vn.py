@@ -84,9 +84,9 @@ def short_date(day: dt.date) -> str:
 
 def long_date(year: int, month: int | None, day: int | None) -> str:
     """`ngày 05 tháng 02 năm 2024`; unknown parts are left blank for the registration office."""
-    day_part = day_text(day) if day is not None else BLANK
-    month_part = month_text(month) if month is not None else BLANK
-    return f"ngày {day_part} tháng {month_part} năm {year}"
+    day_part = f" {day_text(day)} " if day is not None else BLANK
+    month_part = f" {month_text(month)} " if month is not None else BLANK
+    return f"ngày{day_part}tháng{month_part}năm {year}"
 
 
 def document_number(number: int | None, symbol: str) -> str:

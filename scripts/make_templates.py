@@ -34,6 +34,27 @@ INDENT = 567  # 1 cm first-line indent
 A4 = (11906, 16838)
 
 
+TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+SECT_PR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+                 "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+                 "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings")
+
+
+def put(parent, child, order: tuple[str, ...]) -> None:
+    """Insert `child` where the schema's sequence `order` wants it, replacing one of the same name."""
+    name = child.tag.rpartition("}")[2]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    rank = order.index(name)
+    for position, sibling in enumerate(parent):
+        sibling_name = sibling.tag.rpartition("}")[2]
+        if sibling_name in order and order.index(sibling_name) > rank:
+            parent.insert(position, child)
+            return
+    parent.append(child)
+
+
 def new_document(landscape: bool) -> Document:
     doc = Document()
     _drop_styles_with_effects(doc)
@@ -185,7 +206,7 @@ def borderless_table(doc, widths: tuple[int, ...], rows: int, indent: int = 0):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    put(tbl_pr, borders, TBL_PR_ORDER)
     set_table_geometry(table, widths, indent)
     for row in table.rows:
         for cell in row.cells:
@@ -199,17 +220,15 @@ def set_table_geometry(table, widths: tuple[int, ...], indent: int = 0) -> None:
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(sum(widths)))
     width.set(qn("w:type"), "dxa")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
+    put(tbl_pr, width, TBL_PR_ORDER)
     if indent:
         ind = OxmlElement("w:tblInd")
         ind.set(qn("w:w"), str(indent))
         ind.set(qn("w:type"), "dxa")
-        tbl_pr.append(ind)
+        put(tbl_pr, ind, TBL_PR_ORDER)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    put(tbl_pr, layout, TBL_PR_ORDER)
     for column, w in zip(table.columns, widths):
         column.width = Twips(w)
     for row in table.rows:
@@ -270,7 +289,7 @@ def annex_template() -> Document:
     section = doc.sections[0]
     pg_num = OxmlElement("w:pgNumType")
     pg_num.set(qn("w:start"), "1")
-    section._sectPr.append(pg_num)
+    put(section._sectPr, pg_num, SECT_PR_ORDER)
     available = 16838 - 1701 - 851
     para(doc, "{{ annex.label }}", 14, bold=True)
     para(doc, "{{ annex.title }}", 14, bold=True)

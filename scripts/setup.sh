@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything qdgen needs (Debian packages, a virtual environment with the project)
+# and builds the bundled fixtures into out/. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  libreoffice-writer-nogui   # PDF/A archive copies (driven headless)
+  fonts-liberation2          # Liberation Serif: Times New Roman metrics, every Vietnamese letter
+  poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
+  libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests
+)
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+
+.venv/bin/qdgen build fixtures/cases/* --out out

@@ -1,0 +1,39 @@
+"""Rendering: text from inputs is data (never template code or XML); templates honour their contract."""
+
+from __future__ import annotations
+
+import docx
+
+from pipeline.build import TEMPLATES, BuildOptions, build_cases
+from pipeline.render import context_of, load_template
+from tests.conftest import BUILD_DAY, CASES
+
+NASTY = "{{ x }} {% if %} & < > \" ' {#"
+
+
+def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path, case_copy):
+    folder = case_copy("lang-son-2023-issued")
+    text = (folder / "case.yaml").read_text(encoding="utf-8")
+    text = text.replace("assessed_year: 2023", f"assessed_year: 2023\nsubject: '{NASTY.replace(chr(39), chr(39) * 2)}'")
+    text = text.replace("  - Thường trực Tỉnh ủy", f"  - 'Sở <A> & {{{{ B }}}}'")
+    text = text.replace("signer: {name: Hồ Tiến Thiệu,", "signer: {name: \"Hồ Tiến <Thiệu> & {% x %}\",")
+    (folder / "case.yaml").write_text(text, encoding="utf-8")
+    [result] = build_cases([folder], BuildOptions(out=tmp_path / "out", build_day=BUILD_DAY))
+    assert result.status == "built", [p.message for p in result.problems]
+    document = docx.Document(tmp_path / "out" / folder.name / "quyet-dinh.docx")
+    paragraphs = [p.text for p in document.paragraphs]
+    assert NASTY in paragraphs
+    recipients, signer = document.tables[1].rows[0].cells
+    assert "- Sở <A> & {{ B }};" in [p.text for p in recipients.paragraphs]
+    assert "Hồ Tiến <Thiệu> & {% x %}" in [p.text for p in signer.paragraphs]
+
+
+def test_template_variables_are_what_compose_produces():
+    """Every name a template reads is a field of the record composed for it (no silent blanks)."""
+    from pipeline.build import prepare, load_registry
+
+    registry = load_registry(BuildOptions(out=CASES))
+    prepared = prepare(CASES / "lang-son-2023-issued", registry, BuildOptions(out=CASES, build_day=BUILD_DAY))
+    decision = prepared.decision
+    assert load_template(TEMPLATES / "decisions" / "cong-bo-chi-so.docx").variables <= set(context_of(decision))
+    assert load_template(TEMPLATES / "annexes" / "bang-xep-hang.docx").variables == {"annex"}

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from pipeline import vn
 from pipeline.legal import Registry, basis_line
 from pipeline.problems import Problem
-from pipeline.records import Annex, AnnexTable, BodyParagraph, Case, Decision, Signature
+from pipeline.records import Annex, AnnexTable, BodyParagraph, Case, Decision, Item, Signature
+from pipeline.vnwords import amount_in_words
 
 SYMBOL = "QĐ-UBND"
 PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "year", "next_year",
@@ -56,11 +57,11 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         "province": province,
         "year": str(year),
         "next_year": str(year + 1),
-        "scope": ", ".join(words[f"scope.{group}"] for group in case.agency_groups),
-        "scope_full": ", ".join(words[f"scope_full.{group}"] for group in case.agency_groups),
+        "scope": ", ".join(words.get(f"scope.{group}", "") for group in case.agency_groups),
+        "scope_full": ", ".join(words.get(f"scope_full.{group}", "") for group in case.agency_groups),
         "indexes": "; ".join(words[f"index.{index}"] for index in case.publishes),
         "index_names": ", ".join(words[f"index.{index}"] for index in case.publishes),
-        "goal": words["goal.sipas"] if "sipas" in case.publishes else words["goal.par"],
+        "goal": words.get("goal.sipas" if "sipas" in case.publishes else "goal.par", ""),
         "executors": ", ".join(case.executors),
     }
     annexes = _annexes(case, words, values, tables)
@@ -74,7 +75,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         place_date_line=f"{case.place}, " + vn.long_date(
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
-        subject=case.subject or _fill(words["subject"], values),
+        subject=case.subject or _fill(words.get("subject", ""), values),
         authority_line=vn.upper(("Chủ tịch " if case.issuer.authority == "chu-tich" else "")
                                 + f"Ủy ban nhân dân tỉnh {province}"),
         preamble=_preamble(case, registry),
@@ -129,25 +130,54 @@ def _annexes(case: Case, words: Mapping[str, str], values: Mapping[str, str],
 
 def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
               annexes: Sequence[Annex]) -> tuple[BodyParagraph, ...]:
-    texts: list[str] = []
-    for index in case.publishes:
-        labels = [annex.label for annex in annexes if annex.key.endswith(f"-{index}")]
-        annex_names = _join_names(labels) if labels else "Phụ lục"
-        named = {**values, "annex": annex_names}
-        texts.append(_fill(words[f"article.{index}"], {**named, "annex_ref": _fill(words["annex_ref"], named)}))
-    if case.publishes:
-        texts.append(_fill(words["directive"], values))
-    texts.extend(case.extra_articles)
+    """The articles, numbered from 1; the executors' article (with the effective clause) comes last."""
+    items: list[Item] = [Item(text) for text in _publication_articles(case, words, values, annexes)]
+    items.extend(case.articles)
+    items.extend(Item(text) for text in case.extra_articles)
     closing = _fill(words["executors"], values)
     if case.effective_clause:
         closing = f"{words['effective']} {closing}"
-    texts.append(closing)
+    items.append(Item(closing))
     paragraphs: list[BodyParagraph] = []
-    for number, text in enumerate(texts, start=1):
-        parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+    for number, article in enumerate(items, start=1):
+        parts = [part.strip() for part in _with_amount(article).split("\n\n") if part.strip()]
         paragraphs.append(BodyParagraph(f"Điều {number}.", parts[0]))
         paragraphs.extend(BodyParagraph("", part) for part in parts[1:])
+        for clause_number, clause in enumerate(article.children, start=1):
+            paragraphs.append(BodyParagraph("", f"{clause_number}. {_with_amount(clause)}"))
+            paragraphs.extend(BodyParagraph("", f"{letter}) {_with_amount(point)}")
+                              for letter, point in zip(POINT_LETTERS, clause.children))
     return tuple(paragraphs)
+
+
+POINT_LETTERS = tuple("abcdđeghiklmnopqrstuvxy")
+"""Điểm are lettered in Vietnamese alphabetical order (NĐ 30, Phụ lục I, II.6đ): … d), đ), e), g) …"""
+
+
+def amount_text(amount: int) -> str:
+    """`2.000.000 đồng (Bằng chữ: Hai triệu đồng)`."""
+    return f"{vn.number(amount)} đồng (Bằng chữ: {amount_in_words(amount)})"
+
+
+def _with_amount(item: Item) -> str:
+    """The item's text with its amount where `{amount}` stands, or appended as the item's end."""
+    if item.amount is None:
+        return item.text
+    if "{amount}" in item.text:
+        return item.text.replace("{amount}", amount_text(item.amount))
+    return f"{item.text.rstrip()} {amount_text(item.amount)}."
+
+
+def _publication_articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
+                          annexes: Sequence[Annex]) -> list[str]:
+    texts: list[str] = []
+    for index in case.publishes:
+        labels = [annex.label for annex in annexes if annex.key.endswith(f"-{index}")]
+        named = {**values, "annex": _join_names(labels) if labels else "Phụ lục"}
+        texts.append(_fill(words[f"article.{index}"], {**named, "annex_ref": _fill(words["annex_ref"], named)}))
+    if case.publishes:
+        texts.append(_fill(words["directive"], values))
+    return texts
 
 
 def _join_names(names: Sequence[str]) -> str:

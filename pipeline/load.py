@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.legal import Registry
 from pipeline.problems import InputError, Location, Problem
-from pipeline.records import (ArchiveNote, Case, Issuer, LegalDocument, Memo, PartialDate, Proposal,
+from pipeline.records import (ArchiveNote, Case, Issuer, Item, LegalDocument, Memo, PartialDate, Proposal,
                               ScoreSource, Signer, frozen_map)
 from pipeline.schema import CaseModel, RegistryEntryModel, validate_model
 from pipeline.sources import YamlDocument, read_yaml
@@ -36,6 +36,9 @@ def case_file(path: Path) -> Path:
 
 def read_case(path: Path) -> LoadedCase:
     file = case_file(path)
+    if file.suffix not in {".yaml", ".yml"} or (path.is_dir() and not file.exists()):
+        raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
+                                  "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
     model, problems = validate_model(CaseModel, document, "case")
     if problems:
@@ -67,6 +70,7 @@ def _case_record(model: CaseModel, document: YamlDocument) -> Case:
         proposal=Proposal(model.proposal.by, Memo(model.proposal.memo.number, model.proposal.memo.date)
                           if model.proposal.memo else None) if model.proposal else None,
         extra_articles=model.extra_articles,
+        articles=tuple(_item(article) for article in model.articles),
         effective_clause=model.effective_clause,
         executors=model.executors or default_executors(date),
         signer=Signer(model.signer.name, model.signer.title, model.signer.sign_for),
@@ -78,6 +82,11 @@ def _case_record(model: CaseModel, document: YamlDocument) -> Case:
         wording=frozen_map(model.wording),
         where=frozen_map(where),
     )
+
+
+def _item(model) -> Item:
+    children = getattr(model, "clauses", None) or getattr(model, "points", None) or ()
+    return Item(model.text, model.amount, tuple(_item(child) for child in children))
 
 
 def default_groups(date: PartialDate) -> tuple[str, ...]:

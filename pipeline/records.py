@@ -110,6 +110,15 @@ class ScoreSource:
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """Text written in the case: an article, a khoản or a điểm, an optional amount (đồng), its sub-items."""
+
+    text: str
+    amount: int | None = None
+    children: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """One decision's case file (`case.yaml`), checked and typed.
 
@@ -131,6 +140,7 @@ class Case:
     legal_basis: tuple[tuple[DocId, ...], ...]
     proposal: Proposal | None
     extra_articles: tuple[str, ...]
+    articles: tuple[Item, ...]  # the articles of a general decision (template `quyet-dinh`)
     effective_clause: bool
     executors: tuple[str, ...]
     signer: Signer

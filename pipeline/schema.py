@@ -104,6 +104,28 @@ class ScoreSourceModel(_Model):
     criteria: Line | None = None
 
 
+class PointModel(_Model):
+    """A điểm (`a)`, `b)` …), or a khoản's or article's text: words, optionally followed by an amount of money."""
+
+    text: Text
+    amount: Annotated[int, Strict(), Field(ge=0)] | None = None
+
+
+def _as_item(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+Item = Annotated[PointModel, BeforeValidator(_as_item)]
+
+
+class ClauseModel(PointModel):
+    points: tuple[Item, ...] = ()
+
+
+class ArticleModel(PointModel):
+    clauses: tuple[Annotated[ClauseModel, BeforeValidator(_as_item)], ...] = ()
+
+
 class CaseModel(_Model):
     """`case.yaml` (inputs.md §1). Keys not listed here are refused."""
 
@@ -120,6 +142,7 @@ class CaseModel(_Model):
     legal_basis: tuple[Annotated[tuple[Line, ...], BeforeValidator(_as_group), Field(min_length=1)], ...]
     proposal: ProposalModel | None = None
     extra_articles: tuple[Text, ...] = ()
+    articles: tuple[Annotated[ArticleModel, BeforeValidator(_as_item)], ...] = ()
     effective_clause: Flag = False
     executors: tuple[Line, ...] | None = None
     signer: SignerModel

@@ -378,8 +378,13 @@ def save(doc: Document, path: Path) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
+DECISION_KINDS = ("cong-bo-chi-so", "quyet-dinh")
+"""Decision kinds share the NĐ 30 layout; each has its own file so clerks can adjust one kind in Word."""
+
+
 def main() -> None:
-    save(decision_template(), ROOT / "templates" / "decisions" / "cong-bo-chi-so.docx")
+    for kind in DECISION_KINDS:
+        save(decision_template(), ROOT / "templates" / "decisions" / f"{kind}.docx")
     save(annex_template(), ROOT / "templates" / "annexes" / "bang-xep-hang.docx")
 
 

@@ -77,10 +77,13 @@ def build_cases(paths: Sequence[Path], options: BuildOptions) -> tuple[CaseResul
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A case loaded and checked, with everything needed to decide whether and what to render."""
+    """A case loaded and checked, with everything needed to decide whether and what to render.
+
+    `decision` is None when the case has errors (then `problems` holds them).
+    """
 
     case: Case
-    decision: Decision
+    decision: Decision | None
     fingerprints: Mapping[str, str]
     statuses: tuple
     problems: tuple[Problem, ...]
@@ -88,7 +91,7 @@ class Prepared:
 
 
 def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared | tuple[Problem, ...]:
-    """Load, validate, rank and compose one case; the problems instead when it has errors."""
+    """Load, validate, rank and compose one case; only the problems when it cannot even be read."""
     try:
         loaded = read_case(path)
     except InputError as exc:
@@ -113,11 +116,12 @@ def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared |
     digests.update(score_digests)
     if case.publishes:
         digests[f"template:{ANNEX_TEMPLATE}"] = _sha(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
-    if errors(problems):
-        return tuple(problems)
-    decision = compose_decision(case, registry, wording, tables)
     statuses = cited_statuses(case, registry, registry.as_of(day))
-    return Prepared(case, decision, fingerprints(digests, statuses, __version__), statuses, tuple(problems),
+    prints = fingerprints(digests, statuses, __version__)
+    if errors(problems):
+        return Prepared(case, None, prints, statuses, tuple(problems), {})
+    decision = compose_decision(case, registry, wording, tables)
+    return Prepared(case, decision, prints, statuses, tuple(problems),
                     {annex.key: annex_agencies.get(annex.key.rpartition("-")[2], ()) for annex in decision.annexes})
 
 
@@ -136,6 +140,8 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
     previous = read_manifest(target)
     why = reasons(prepared.fingerprints, previous.get("fingerprints") if previous else None,
                   prepared.statuses, previous.get("citations") if previous else None)
+    if prepared.decision is None:
+        return CaseResult(path, "failed", target, reasons=why if previous else (), problems=prepared.problems)
     if not why:
         return CaseResult(path, "up_to_date", target, problems=prepared.problems)
     if case.is_issued and previous is not None:

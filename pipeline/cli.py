@@ -12,8 +12,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, report
-from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, validate_cases
+from pipeline import __version__, report, vn
+from pipeline import regenerate as regen
+from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, load_registry, validate_cases
+from pipeline.legal import describe
+from pipeline.problems import InputError
 
 
 def _day(_ctx, _param, value: str | None) -> dt.date | None:
@@ -66,6 +69,8 @@ def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_o
         if result.status == "failed":
             failed = True
             click.echo(f"✗ {result.case}: không tạo ({report.summary(result.problems)}).", err=True)
+            for reason in result.reasons:
+                click.echo(f"    lỗi thời: {reason}", err=True)
         elif result.status == "up_to_date":
             click.echo(f"= {result.case}: đã cập nhật, không cần tạo lại.", err=True)
         else:
@@ -96,3 +101,136 @@ def validate(cases: tuple[Path, ...], registries: tuple[Path, ...], as_of: dt.da
     if as_json:
         click.echo(report.to_json({str(c): [p.to_json() for p in ps] for c, ps in found.items()}))
     sys.exit(1 if any_error else 0)
+
+
+def _registry_or_exit(options: BuildOptions):
+    try:
+        return load_registry(options)
+    except InputError as exc:
+        _echo_problems(exc.problems)
+        sys.exit(1)
+
+
+@main.group()
+def basis() -> None:
+    """Danh mục văn bản làm căn cứ: hiệu lực, thay thế, sửa đổi."""
+
+
+@basis.command("list")
+@registry_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
+def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: bool) -> None:
+    """Mọi văn bản trong danh mục và tình trạng hiệu lực của chúng vào một ngày (mặc định: hôm nay)."""
+    options = _options(Path("."), registries, as_of)
+    registry = _registry_or_exit(options)
+    day = as_of or options.build_day
+    snapshot = registry.as_of(day)
+    rows = []
+    for doc_id in sorted(registry.documents):
+        doc, status = registry.documents[doc_id], snapshot.status(doc_id)
+        rows.append({"id": doc_id, "type": doc.type, "number": doc.number, "date": doc.date.isoformat(),
+                     "issuer": doc.issuer, "title": doc.title, "effective": doc.effective.isoformat(),
+                     "state": status.state, "replaced_by": status.by,
+                     "since": status.since.isoformat() if status.since else None,
+                     "amended_by": list(status.amended_by), "status": describe(status)})
+    if as_json:
+        click.echo(report.to_json({"as_of": day.isoformat(), "documents": rows}))
+        return
+    click.echo(f"Tình trạng vào ngày {day:%d/%m/%Y}:")
+    for row in rows:
+        click.echo(f"{row['id']}: {row['type']} {row['number'] or ''} ({row['date']}) — {row['status']}")
+
+
+@basis.command("show")
+@click.argument("doc_id")
+@registry_option
+@as_of_option
+def basis_show(doc_id: str, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
+    """Một văn bản: các trường, tình trạng hôm nay và chuỗi thay thế, sửa đổi."""
+    options = _options(Path("."), registries, as_of)
+    registry = _registry_or_exit(options)
+    doc = registry.get(doc_id)
+    if doc is None:
+        click.echo(f"lỗi: không có văn bản «{doc_id}» trong danh mục (xem `qdgen basis list`).", err=True)
+        sys.exit(1)
+    day = as_of or options.build_day
+    for label, value in (("Mã", doc.id), ("Loại", doc.type), ("Số, ký hiệu", doc.number or "—"),
+                         ("Ngày ký", vn.short_date(doc.date)), ("Cơ quan ban hành", doc.issuer or "—"),
+                         ("Trích yếu", doc.title), ("Hiệu lực từ", vn.short_date(doc.effective)),
+                         ("Thay thế", ", ".join(doc.replaces) or "—"), ("Sửa đổi", ", ".join(doc.amends) or "—"),
+                         ("Tệp", str(doc.where.file))):
+        click.echo(f"{label}: {value}")
+    click.echo(f"Tình trạng ngày {day:%d/%m/%Y}: {describe(registry.as_of(day).status(doc_id))}")
+    history = registry.history(doc_id)
+    click.echo("Diễn biến:" if history else "Diễn biến: chưa bị thay thế hay sửa đổi.")
+    for event in history:
+        click.echo(f"  {event}")
+
+
+@basis.command("affected")
+@click.argument("items", nargs=-1, required=True)
+@registry_option
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
+def basis_affected(items: tuple[str, ...], registries: tuple[Path, ...], as_json: bool) -> None:
+    """Hồ sơ nào viện dẫn các văn bản ID (trực tiếp hoặc qua văn bản mà chúng thay thế).
+
+    Cách dùng: qdgen basis affected ID... CASES...  (CASES là thư mục hồ sơ).
+    """
+    registry = _registry_or_exit(_options(Path("."), registries, None))
+    paths = [Path(item) for item in items if Path(item).exists()]
+    ids = [item for item in items if not Path(item).exists()]
+    unknown = [doc_id for doc_id in ids if registry.get(doc_id) is None]
+    if unknown or not ids or not paths:
+        raise click.UsageError("cần ít nhất một mã văn bản có trong danh mục rồi đến các thư mục hồ sơ"
+                               + (f"; không có: {', '.join(unknown)}" if unknown else "") + ".")
+    found, problems = regen.cases_citing(ids, paths, registry)
+    _echo_problems(problems)
+    if as_json:
+        click.echo(report.to_json([{"case": str(c.case), "cites": c.cited, "because_of": c.asked} for c in found]))
+    else:
+        for citing in found:
+            how = "trực tiếp" if citing.cited == citing.asked else f"qua {citing.cited}"
+            click.echo(f"{citing.case}: viện dẫn {citing.asked} ({how})")
+        if not found:
+            click.echo("Không hồ sơ nào viện dẫn các văn bản này.")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@cases_argument
+@click.option("--apply", "write", is_flag=True, help="Sửa legal_basis của các dự thảo lỗi thời rồi tạo lại chúng.")
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Thư mục ghi kết quả khi --apply.")
+@registry_option
+@as_of_option
+def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tuple[Path, ...],
+               as_of: dt.date | None) -> None:
+    """Liệt kê dự thảo viện dẫn văn bản hết hiệu lực (kèm so sánh căn cứ trước/sau); --apply để sửa và tạo lại."""
+    options = _options(out, registries, as_of)
+    _registry_or_exit(options)
+    plans, results = regen.regenerate(list(cases), options, write)
+    for case_plan in plans:
+        if case_plan.state == regen.ISSUED:
+            click.echo(f"{case_plan.case}: đã ban hành — không tạo lại.")
+        elif case_plan.state == regen.CURRENT:
+            click.echo(f"{case_plan.case}: căn cứ còn hiệu lực (ngày {case_plan.day:%d/%m/%Y}), không cần tạo lại.")
+        elif case_plan.state == regen.UNREADABLE:
+            _echo_problems(case_plan.problems)
+        elif case_plan.state == regen.NEEDS_DECISION:
+            click.echo(f"{case_plan.case}: cần người soạn quyết định:")
+            for decision in case_plan.decisions:
+                click.echo(f"    - {decision}")
+        else:
+            click.echo(f"{case_plan.case}: căn cứ lỗi thời (xét ngày {case_plan.day:%d/%m/%Y}):")
+            for line in case_plan.diff:
+                click.echo(f"    {line}")
+    for result in results:
+        _echo_problems(result.problems)
+        mark = "✓ đã sửa và tạo lại" if result.status == "built" else "✗ đã sửa nhưng chưa tạo được"
+        click.echo(f"{mark}: {result.case}")
+    if not write and any(p.state == regen.OUTDATED for p in plans):
+        click.echo("(chưa thay đổi gì; chạy lại với --apply để sửa và tạo lại)")
+    failed = any(r.status == "failed" for r in results) or any(
+        p.state in (regen.UNREADABLE, regen.NEEDS_DECISION) for p in plans)
+    sys.exit(1 if failed else 0)

@@ -57,6 +57,36 @@ class Registry:
         found = [doc for doc in self.documents.values() if doc_id in doc.amends]
         return tuple(sorted(found, key=lambda doc: (doc.effective, doc.id)))
 
+    def lineage(self, doc_id: DocId) -> tuple[DocId, ...]:
+        """`doc_id` and every document it replaced or amended, directly or through others."""
+        found: list[DocId] = []
+        pending = [doc_id]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            found.append(current)
+            doc = self.documents.get(current)
+            if doc is not None:
+                pending.extend((*doc.replaces, *doc.amends))
+        return tuple(found)
+
+    def history(self, doc_id: DocId) -> tuple[str, ...]:
+        """What happened to `doc_id` after it was issued, in date order, one sentence each."""
+        events: list[tuple[dt.date, str]] = []
+        pending, seen = [doc_id], set()
+        while pending:
+            current = pending.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            for doc in self.amendments_of(current):
+                events.append((doc.effective, f"{vn.short_date(doc.effective)}: {current} được sửa đổi bởi {doc.id}"))
+            for doc in self.replacements_of(current):
+                events.append((doc.effective, f"{vn.short_date(doc.effective)}: {current} được thay thế bởi {doc.id}"))
+                pending.append(doc.id)
+        return tuple(text for _, text in sorted(events))
+
     def check(self) -> tuple[Problem, ...]:
         """Registry-wide consistency: dangling links, cycles, dates out of order, duplicates."""
         problems: list[Problem] = []
@@ -147,6 +177,21 @@ class Snapshot:
                 return None
             current = status.by
         return None
+
+
+def describe(status: Status) -> str:
+    """A status in words: `còn hiệu lực`, `đã được thay thế bởi X từ 16/6/2025`, …"""
+    if status.state == REPLACED:
+        text = f"đã được thay thế bởi {status.by} từ {vn.short_date(status.since)}"
+    elif status.state == NOT_YET:
+        text = f"chưa có hiệu lực (có hiệu lực từ {vn.short_date(status.since)})"
+    elif status.state == UNKNOWN:
+        return "không có trong danh mục"
+    else:
+        text = "còn hiệu lực"
+    if status.amended_by:
+        text += "; đã được sửa đổi bởi " + ", ".join(status.amended_by)
+    return text
 
 
 def citation(doc: LegalDocument, province: str | None = None) -> str:

@@ -96,6 +96,9 @@ def _citation_reasons(statuses: Sequence[CitedStatus], previous: Sequence[Mappin
             lines.append(f"Căn cứ: thêm {status.id}")
         elif old.get("text") != status.text:
             lines.append(f"Căn cứ: nội dung trích dẫn {status.id} đã thay đổi")
+        elif tuple(old.get("amended_by", ())) != status.amended_by:
+            added = [a for a in status.amended_by if a not in old.get("amended_by", ())]
+            lines.append(f"Căn cứ: {status.id} đã được sửa đổi bởi {', '.join(added) or '(bỏ văn bản sửa đổi)'}")
         else:
             lines.append(f"Căn cứ: {status.id} đổi tình trạng ({old.get('state')} → {status.state})")
     removed = sorted(set(before) - {s.id for s in statuses})

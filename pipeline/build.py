@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,12 +68,34 @@ def load_registry(options: BuildOptions) -> Registry:
     return read_registry(options.registry_dirs)
 
 
-def build_cases(paths: Sequence[Path], options: BuildOptions) -> tuple[CaseResult, ...]:
+PARALLEL_FROM = 8
+"""Batches at least this large are spread over the machine's cores."""
+
+_worker_state: dict[str, object] = {}
+
+
+def build_cases(paths: Sequence[Path], options: BuildOptions, workers: int | None = None) -> tuple[CaseResult, ...]:
+    """Build every case; results in the order of `paths`. Large batches use a process pool."""
     try:
         registry = load_registry(options)
     except InputError as exc:
         return tuple(CaseResult(path, "failed", problems=exc.problems) for path in paths)
-    return tuple(build_case(path, registry, options) for path in paths)
+    workers = workers or min(os.cpu_count() or 1, len(paths))
+    if workers < 2 or len(paths) < PARALLEL_FROM:
+        return tuple(build_case(path, registry, options) for path in paths)
+    _worker_state.update(registry=registry, options=options)  # inherited by forked workers
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(options,)) as pool:
+        return tuple(pool.map(_build_in_worker, paths, chunksize=max(1, len(paths) // (workers * 4))))
+
+
+def _start_worker(options: BuildOptions) -> None:
+    """Workers reuse the parent's registry when forked; a spawned worker reads it again."""
+    if _worker_state.get("options") != options:
+        _worker_state.update(registry=load_registry(options), options=options)
+
+
+def _build_in_worker(path: Path) -> CaseResult:
+    return build_case(path, _worker_state["registry"], _worker_state["options"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +203,7 @@ def _with_end_mark(annex: Annex) -> Annex:
 def _core_properties(decision: Decision) -> CoreProperties:
     number = f"{decision.number:02d}/{decision.symbol}" if decision.number else f"dự thảo/{decision.symbol}"
     return CoreProperties(title=decision.subject, subject=f"Quyết định số {number}",
-                          creator=decision.issuing_body, keywords=f"{decision.symbol}; {decision.template}",
+                          creator=decision.organ, keywords=f"{decision.symbol}; {decision.template}",
                           created=decision.date.as_date())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, report, vn
+from pipeline import archive as archiving
 from pipeline import regenerate as regen
 from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, load_registry, validate_cases
 from pipeline.legal import describe
@@ -234,3 +235,76 @@ def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tupl
     failed = any(r.status == "failed" for r in results) or any(
         p.state in (regen.UNREADABLE, regen.NEEDS_DECISION) for p in plans)
     sys.exit(1 if failed else 0)
+
+
+def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
+    """Build (or find up to date) each case; exits 1 when any cannot be built."""
+    results = build_cases(list(cases), options)
+    failed = [r for r in results if r.status == "failed"]
+    for result in failed:
+        _echo_problems(result.problems)
+        click.echo(f"✗ {result.case}: không tạo được ({report.summary(result.problems)}).", err=True)
+    if failed:
+        sys.exit(1)
+    return [r.out_dir for r in results]
+
+
+@main.command()
+@cases_argument
+@click.option("--out", "archive_root", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Thư mục lưu trữ (chỉ thêm, không bao giờ ghi đè).")
+@click.option("--build-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Nơi đặt bản .docx được tạo trước khi chuyển sang PDF/A.")
+@click.option("--pdfa", type=click.Choice(["1", "2"]), default="1", show_default=True,
+              help="PDF/A-1b (TCVN 14159-1:2024) hoặc PDF/A-2b.")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Số giây LibreOffice được im lặng trước khi bị dừng và chạy lại.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Số tiến trình LibreOffice chạy song song.")
+@registry_option
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: str, timeout: float, workers: int,
+            registries: tuple[Path, ...], as_json: bool) -> None:
+    """Bản lưu trữ PDF/A của các quyết định đã ban hành (dự thảo bị từ chối)."""
+    folders = _built_dirs(cases, _options(build_dir, registries, None))
+    with click.progressbar(length=0, label="Chuyển sang PDF/A", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            outcomes = archiving.archive_batch(folders, archive_root, pdfa=int(pdfa), timeout=timeout,
+                                               workers=workers, progress=progress)
+        except InputError as exc:
+            _echo_problems(exc.problems)
+            sys.exit(1)
+    for outcome in outcomes:
+        _echo_problems(outcome.problems)
+        click.echo(outcome.message, err=True)
+        for reason in outcome.reasons:
+            click.echo(f"    lý do: {reason}", err=True)
+    if as_json:
+        click.echo(report.to_json([{"build": str(o.build_dir), "status": o.status.name.lower(), "version": o.version,
+                                    "reasons": list(o.reasons), "problems": [p.to_json() for p in o.problems]}
+                                   for o in outcomes]))
+    sys.exit(1 if any(o.status is archiving.Status.FAILED for o in outcomes) else 0)
+
+
+@main.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("preview"),
+              show_default=True, help="Thư mục ghi ảnh PNG các trang.")
+@click.option("--build-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Nơi đặt bản .docx được tạo.")
+@registry_option
+@as_of_option
+def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
+    """Ảnh PNG các trang của quyết định và phụ lục, để xem nhanh không cần Word."""
+    [folder] = _built_dirs((case,), _options(build_dir, registries, as_of))
+    files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
+    try:
+        images = archiving.preview(files, out)
+    except InputError as exc:
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    for image in images:
+        click.echo(str(image))

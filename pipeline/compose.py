@@ -87,6 +87,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         symbol=SYMBOL,
         date=case.date,
         issuing_body=issuing_body(case),
+        organ=f"Ủy ban nhân dân tỉnh {province}",
         is_draft=not case.is_issued,
     )
 
@@ -204,4 +205,4 @@ def _signature(case: Case) -> Signature:
         lines = (f"Q. {head}",)
     else:
         lines = (title,)
-    return Signature(lines, signer.name)
+    return Signature(lines, signer.name, signer.title)

@@ -181,6 +181,7 @@ class BodyParagraph:
 class Signature:
     lines: tuple[str, ...]  # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
     name: str
+    title: str  # the signer's own title: "Chủ tịch", "Phó Chủ tịch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,8 @@ class Decision:
     number: int | None
     symbol: str
     date: PartialDate
-    issuing_body: str  # "Ủy ban nhân dân tỉnh Lạng Sơn"
+    issuing_body: str  # who issues it: "Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn" for a Chairman's decision
+    organ: str  # the organ (cơ quan) it comes from: "Ủy ban nhân dân tỉnh Lạng Sơn"
     is_draft: bool
 
 

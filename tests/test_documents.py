@@ -139,7 +139,7 @@ def test_issued_decision_has_number_and_date_with_leading_zeros(built):
     assert row.cells[1].text == "Lạng Sơn, ngày 05 tháng 02 năm 2024"
     core = document.core_properties
     assert core.created.date().isoformat() == "2024-02-05"
-    assert core.author == "Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert core.author == "Ủy ban nhân dân tỉnh Lạng Sơn"
     assert core.subject == "Quyết định số 05/QĐ-UBND"
 
 

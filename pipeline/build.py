@@ -20,14 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.agencies import read_agencies
+from pipeline.annex_tables import annex_tables
 from pipeline.compose import compose_decision, wording_problems
+from pipeline.criteria import read_criteria
+from pipeline.rank import rank_par, rank_sipas
 from pipeline.legal import Registry
 from pipeline.load import LoadedCase, read_case, read_registry
 from pipeline.manifest import MANIFEST, dumps, manifest_data, read_manifest
 from pipeline.outdated import cited_statuses, fingerprints, reasons
 from pipeline.package import CoreProperties
 from pipeline.problems import InputError, Location, Problem, errors
-from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision
+from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
+from pipeline.score_records import AgencyList
+from pipeline.scoresheets import read_par_sheet, read_sipas_sheet
 from pipeline.render import context_of, load_template, render
 from pipeline.sources import read_yaml
 from pipeline.validate import check_day, validate_case
@@ -150,8 +156,55 @@ def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared |
 
 def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[str, tuple[str, ...]],
                                        dict[str, str], list[Problem]]:
-    """Annex tables per published index, read from the score sheets. (Scores arrive with issue #3.)"""
-    return {}, {}, {}, []
+    """Read, check and rank each published index's score sheet: annex tables per index, the agencies
+    each annex lists, the digests of what was read, and every problem found."""
+    tables: dict[str, tuple[AnnexTable, ...]] = {}
+    listed: dict[str, tuple[str, ...]] = {}
+    digests: dict[str, str] = {}
+    problems: list[Problem] = []
+    if not case.publishes:
+        return tables, listed, digests, problems
+    if case.agencies is None:
+        return tables, listed, digests, [Problem(
+            "case.missing_key", "Thiếu khóa «agencies» (danh sách cơ quan để đối chiếu bảng điểm).",
+            case.location("agencies"), "Thêm agencies: <đường dẫn tới tệp danh sách cơ quan>.")]
+    try:
+        agencies = read_agencies(case.agencies)
+        digests["agencies"] = agencies.sha256
+    except InputError as exc:
+        return tables, listed, digests, list(exc.problems)
+    for index in case.publishes:
+        source = case.scores.get(index)
+        if source is None:
+            problems.append(Problem("case.missing_scores", f"Chỉ số «{index}» được công bố nhưng không có bảng điểm.",
+                                    case.location("scores"), f"Thêm scores: {{{index}: {{sheet: <tệp .xlsx>}}}}."))
+            continue
+        try:
+            ranking, found = _rank_index(index, source, agencies, digests)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(found)
+        if ranking is not None:
+            tables[index] = annex_tables(ranking, numbered=not case.annexes_per_group)
+            listed[index] = tuple(row.agency for group in ranking.groups for row in group.rows)
+    return tables, listed, digests, problems
+
+
+def _rank_index(index: str, source: ScoreSource, agencies: AgencyList, digests: dict[str, str]):
+    """(ranking or None when the sheet has errors, problems); raises InputError for unreadable files."""
+    if index == "par":
+        if source.criteria is None:
+            return None, [Problem("case.missing_criteria", "Bảng điểm PAR cần bộ tiêu chí (criteria).",
+                                  Location(file=source.sheet), "Thêm criteria: <tệp bộ tiêu chí .yaml>.")]
+        criteria = read_criteria(source.criteria)
+        digests[f"criteria:{index}"] = criteria.sha256
+        table, problems = read_par_sheet(source.sheet, criteria, agencies)
+        digests[f"sheet:{index}"] = table.sha256
+        return (None if errors(problems) else rank_par(table, criteria, agencies)), problems
+    table, problems = read_sipas_sheet(source.sheet, agencies)
+    digests[f"sheet:{index}"] = table.sha256
+    return (None if errors(problems) else rank_sipas(table, agencies)), problems
 
 
 def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseResult:

@@ -177,7 +177,8 @@ def _mark_size(paragraph, size: float) -> None:
 
 
 def rule(container, width: int, available: int):
-    """A solid line `width` twips long, centred: an empty 1 pt paragraph with a top border."""
+    """A solid line `width` twips long, centred: an empty 4 pt paragraph with a bottom border, so the line
+    sits just under the text above it (a border on the text itself would need the text's own width)."""
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     side = max((available - width) // 2, 0)
@@ -185,15 +186,15 @@ def rule(container, width: int, available: int):
     fmt.space_before = fmt.space_after = Twips(0)
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for attr, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+    top = OxmlElement("w:bottom")
+    for attr, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
         top.set(qn(attr), value)
     borders.append(top)
     ppr.insert(0, borders) if ppr.find(qn("w:pStyle")) is None else ppr.find(qn("w:pStyle")).addnext(borders)
     spacing = ppr.find(qn("w:spacing"))
-    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:line"), "80")
     spacing.set(qn("w:lineRule"), "exact")
-    _mark_size(paragraph, 1)
+    _mark_size(paragraph, 4)
     return paragraph
 
 
@@ -301,7 +302,7 @@ def annex_template() -> Document:
     para(doc, "{%p endif %}", 13, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # render.py shares the remaining width equally among the repeated columns.
-    widths = (700, 4300, 100, available - 5200, 100)
+    widths = (600, 3400, 100, available - 4200, 100)
     table = doc.add_table(rows=4, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     set_table_geometry(table, widths)
@@ -325,7 +326,7 @@ def annex_template() -> Document:
 def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
     for paragraph in list(cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
-    para(cell, text, 12, bold=bold, align=align, before=40, after=40)
+    para(cell, text, 11, bold=bold, align=align, before=40, after=40)
 
 
 def _row_flags(row, repeat: bool) -> None:

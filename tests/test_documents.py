@@ -203,10 +203,10 @@ def test_decision_formatting_follows_nd30(built, case):
     quoc_hieu, tieu_ngu = [p for p in right.paragraphs if p.text.strip()]
     _assert_runs(quoc_hieu, 13, bold=True, italic=False)
     _assert_runs(tieu_ngu, 14, bold=True, italic=False)
-    # the solid lines: an empty paragraph with a top border right under the issuing body and the Tiêu ngữ
+    # the solid lines: an empty paragraph with a bottom border right under the issuing body and the Tiêu ngữ
     for cell in (left, right):
         last = cell.paragraphs[-1]
-        assert last.text == "" and last._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:val")) == "single"
+        assert last.text == "" and last._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:val")) == "single"
     number, date = header.rows[1].cells
     _assert_runs(number.paragraphs[0], 13, bold=False, italic=False)
     _assert_runs(date.paragraphs[0], 14, bold=False, italic=True)

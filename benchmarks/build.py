@@ -1,0 +1,156 @@
+"""Speed figures for `qdgen build` (issue #7). Prints a table; nothing here is asserted by tests.
+
+    .venv/bin/python benchmarks/build.py [--runs 15] [--batch 100]
+
+Figures, each with what produced it:
+- per-case build time of the 2023 fixture (decision + 2 annexes, sheets read and validated), median of
+  --runs builds inside one process (templates compiled once, as in a batch);
+- one bare docxtpl render + save of a 35-row single-document template, median of --runs, and the ratio;
+- cases per second for a batch of --batch distinct cases (copies of the fixture with shuffled scores),
+  built with the process pool over the machine's cores;
+- a no-op rebuild of that batch when every case is up to date;
+- peak memory (RSS) of one build of a 1,000-agency sheet, in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.build import BuildOptions, build_cases, prepare, load_registry, render_documents  # noqa: E402
+
+FIXTURE = ROOT / "fixtures" / "cases" / "lang-son-2023-sipas-par"
+DAY = dt.date(2024, 1, 31)
+
+
+def _median_ms(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def per_case(runs: int) -> float:
+    options = BuildOptions(out=Path(tempfile.mkdtemp()), build_day=DAY)
+    registry = load_registry(options)
+
+    def one() -> None:
+        prepared = prepare(FIXTURE, registry, options)
+        render_documents(prepared.decision)
+
+    one()  # templates compiled once per process, as in any batch
+    return _median_ms(one, runs)
+
+
+def bare_docxtpl(runs: int) -> float:
+    from docxtpl import DocxTemplate
+
+    template = ROOT / "templates" / "annexes" / "bang-xep-hang.docx"
+    rows = [[str(i), f"Cơ quan số {i}", *[f"{random.uniform(5, 15):.2f}".replace(".", ",") for _ in range(8)],
+             "85,50", "85,50", str(i)] for i in range(1, 36)]
+    context = {"annex": {"label": "Phụ lục II", "title": "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", "reference": "(Kèm theo …)",
+                         "tables": [{"heading": "I. SỞ, BAN, NGÀNH", "columns": ["STT", "Tên", *"ABCDEFGHIJK"],
+                                     "rows": rows, "note": "Ghi chú"}]}}
+
+    def one() -> None:
+        document = DocxTemplate(template)
+        document.render(context, autoescape=True)
+        document.save(io.BytesIO())
+
+    return _median_ms(one, runs)
+
+
+def make_batch(folder: Path, count: int) -> list[Path]:
+    """`count` distinct cases: copies of the 2023 fixture whose sheets have shuffled, perturbed scores."""
+    from openpyxl import load_workbook
+
+    shutil.copytree(ROOT / "fixtures", folder / "fixtures")
+    cases = folder / "fixtures" / "cases"
+    source = cases / FIXTURE.name
+    rng = random.Random(7)
+    paths = []
+    for number in range(count):
+        target = cases / f"batch-{number:03d}"
+        shutil.copytree(source, target)
+        for sheet_file in target.glob("*.xlsx"):
+            workbook = load_workbook(sheet_file)
+            _perturb(workbook.active, rng)
+            workbook.save(sheet_file)
+        paths.append(target)
+    return paths
+
+
+def _perturb(sheet, rng: random.Random) -> None:
+    """Lower some numeric cells a little, keeping every score within its maximum and totals consistent
+    where the sheet has no total column (the readers recompute what they need)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and cell.column > 3 \
+                    and cell.value > 1 and cell.data_type == "n":
+                cell.value = round(cell.value * rng.uniform(0.9, 1.0), 2)
+
+
+def batch(paths: list[Path], out: Path) -> tuple[float, float]:
+    options = BuildOptions(out=out, build_day=DAY)
+    start = time.perf_counter()
+    results = build_cases(paths, options)
+    first = time.perf_counter() - start
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        print(f"warning: {len(failed)} generated cases failed: {failed[0].problems[:2]}", file=sys.stderr)
+    start = time.perf_counter()
+    again = build_cases(paths, options)
+    noop = time.perf_counter() - start
+    assert all(r.status in ("up_to_date", "failed") for r in again)
+    return len(paths) / first, noop
+
+
+def peak_rss_1000() -> float:
+    script = ROOT / "benchmarks" / "big_sheet.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    case_ms = per_case(args.runs)
+    bare_ms = bare_docxtpl(args.runs)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = make_batch(Path(folder), args.batch)
+        rate, noop = batch(paths, Path(folder) / "out")
+    rss = peak_rss_1000() if (ROOT / "benchmarks" / "big_sheet.py").exists() else float("nan")
+    rows = [
+        ("full case, 2023 fixture (median of %d)" % args.runs, f"{case_ms:.1f} ms",
+         "benchmarks/build.py: prepare + render_documents in one process"),
+        ("bare docxtpl render + save, 35 rows", f"{bare_ms:.1f} ms", "DocxTemplate(...).render(); .save()"),
+        ("ratio case / docxtpl (target ≤ 0.5)", f"{case_ms / bare_ms:.2f}", ""),
+        (f"batch of {args.batch} distinct cases (target ≥ 80/s)", f"{rate:.0f} cases/s",
+         "build_cases(paths) with the process pool"),
+        (f"no-op rebuild of {args.batch} (target < 0.5 s)", f"{noop:.2f} s", "build_cases(paths) again"),
+        ("peak RSS, 1,000-agency sheet (target < 150 MB)", f"{rss:.0f} MB", "benchmarks/big_sheet.py"),
+    ]
+    print(f"machine: {sys.platform}, {__import__('os').cpu_count()} cores, Python {sys.version.split()[0]}")
+    width = max(len(r[0]) for r in rows)
+    for name, value, how in rows:
+        print(f"{name:<{width}}  {value:>12}  {how}")
+
+
+if __name__ == "__main__":
+    main()

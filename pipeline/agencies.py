@@ -1,0 +1,68 @@
+"""Read an agency list (`fixtures/agencies/*.yaml`): the agencies a province assesses, by group.
+
+```yaml
+province: Lạng Sơn
+groups:
+  - id: so-ban-nganh            # the group id criteria sets and score sheets use
+    name: Sở, ban, ngành        # its display name (annex headings)
+    agencies: [Văn phòng UBND tỉnh, Sở Nội vụ, …]
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.problems import InputError, Problem
+from pipeline.schema import Line, validate_model
+from pipeline.score_records import AgencyGroup, AgencyList, agency_key
+from pipeline.sources import read_yaml
+
+GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AgencyGroupModel(_Model):
+    id: GroupId
+    name: Line
+    agencies: Annotated[tuple[Line, ...], Field(min_length=1)]
+
+
+class AgencyListModel(_Model):
+    province: Line
+    groups: Annotated[tuple[AgencyGroupModel, ...], Field(min_length=1)]
+
+
+def read_agencies(path: Path) -> AgencyList:
+    """The agency list in `path`; raises InputError with every problem (each with its line)."""
+    document = read_yaml(path)
+    model, problems = validate_model(AgencyListModel, document, "agencies")
+    if problems:
+        raise InputError(problems)
+    found: list[Problem] = []
+    group_ids: set[str] = set()
+    names: dict[str, str] = {}
+    for g, group in enumerate(model.groups):
+        if group.id in group_ids:
+            found.append(Problem("agencies.duplicate_group", f"Nhóm «{group.id}» được khai báo hai lần.",
+                                 document.location(f"groups[{g}].id"), "Gộp hai nhóm làm một."))
+        group_ids.add(group.id)
+        for a, name in enumerate(group.agencies):
+            key = agency_key(name)
+            if key in names:
+                found.append(Problem(
+                    "agencies.duplicate_agency",
+                    f"Cơ quan «{name}» có hai lần trong danh sách (đã có «{names[key]}»).",
+                    document.location(f"groups[{g}].agencies[{a}]"),
+                    "Xóa một dòng: mỗi cơ quan chỉ thuộc một nhóm."))
+            names[key] = name
+    if found:
+        raise InputError(found)
+    return AgencyList(model.province, tuple(AgencyGroup(group.id, group.name, group.agencies)
+                                            for group in model.groups), document.path, document.sha256)

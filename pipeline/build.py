@@ -191,6 +191,14 @@ def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[s
     return tables, listed, digests, problems
 
 
+def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path):
+    """One score sheet read, checked and ranked on its own (`qdgen rank`): (ranking or None, problems)."""
+    try:
+        return _rank_index(index, ScoreSource(index, sheet, criteria), read_agencies(agencies), {})
+    except InputError as exc:
+        return None, list(exc.problems)
+
+
 def _rank_index(index: str, source: ScoreSource, agencies: AgencyList, digests: dict[str, str]):
     """(ranking or None when the sheet has errors, problems); raises InputError for unreadable files."""
     if index == "par":

@@ -15,7 +15,10 @@ import click
 from pipeline import __version__, report, vn
 from pipeline import archive as archiving
 from pipeline import regenerate as regen
-from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, load_registry, validate_cases
+from pipeline.agencies import read_agencies
+from pipeline.blanksheet import write_blank_scoresheet
+from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, load_registry, rank_sheet, validate_cases
+from pipeline.criteria import read_criteria
 from pipeline.legal import describe
 from pipeline.problems import InputError
 
@@ -308,3 +311,54 @@ def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...]
         sys.exit(1)
     for image in images:
         click.echo(str(image))
+
+
+existing_file = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+@main.command()
+@click.argument("sheet", type=existing_file)
+@click.option("--criteria", type=existing_file, help="Bộ tiêu chí (.yaml); cần cho Chỉ số CCHC (PAR).")
+@click.option("--agencies", type=existing_file, required=True, help="Danh sách cơ quan theo nhóm (.yaml).")
+@click.option("--index", type=click.Choice(["par", "sipas"]), default=None,
+              help="Loại chỉ số (mặc định: par nếu có --criteria, ngược lại sipas).")
+@click.option("--json", "as_json", is_flag=True, help="In bảng xếp hạng dạng JSON ra stdout.")
+def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None, as_json: bool) -> None:
+    """Đọc, kiểm tra và xếp hạng một bảng điểm; in bảng xếp hạng theo từng nhóm."""
+    index = index or ("par" if criteria else "sipas")
+    ranking, problems = rank_sheet(index, sheet, criteria, agencies)
+    _echo_problems(problems)
+    if ranking is None:
+        sys.exit(1)
+    if as_json:
+        click.echo(report.to_json({"index": ranking.index, "groups": [{
+            "id": group.id, "name": group.name,
+            "rows": [{"rank": row.rank, "agency": row.agency, "percent": str(row.percent),
+                      "points": None if row.points is None else str(row.points),
+                      "maximum": None if row.maximum is None else str(row.maximum), "band": row.band}
+                     for row in group.rows]} for group in ranking.groups]}))
+    else:
+        for group in ranking.groups:
+            click.echo(group.name)
+            for row in group.rows:
+                band = f"  {row.band}" if row.band else ""
+                click.echo(f"{row.rank:>4}  {vn.number(row.percent, 2):>6}  {row.agency}{band}")
+    sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+@main.command()
+@click.option("--criteria", type=existing_file, required=True, help="Bộ tiêu chí (.yaml).")
+@click.option("--agencies", type=existing_file, required=True, help="Danh sách cơ quan theo nhóm (.yaml).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Tệp .xlsx sẽ ghi (không ghi đè tệp đã có).")
+def scoresheet(criteria: Path, agencies: Path, output: Path) -> None:
+    """Bảng điểm trống để Hội đồng thẩm định điền: tiêu đề khóa, mỗi ô giới hạn 0…điểm tối đa."""
+    if output.exists():
+        click.echo(f"lỗi: {output} đã có; chọn tên khác (không ghi đè).", err=True)
+        sys.exit(1)
+    try:
+        write_blank_scoresheet(read_criteria(criteria), read_agencies(agencies), output)
+    except InputError as exc:
+        _echo_problems(exc.problems)
+        sys.exit(1)
+    click.echo(f"✓ {output}", err=True)

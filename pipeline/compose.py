@@ -70,8 +70,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
     return Decision(
         template=case.template,
         body_lines=("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {province}")),
-        number_line="Số: " + vn.document_number(case.number, SYMBOL) if case.is_issued
-        else f"Số:{vn.BLANK}/{SYMBOL}",
+        number_line=vn.numbered("Số:", case.number, SYMBOL),
         place_date_line=f"{case.place}, " + vn.long_date(
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
@@ -119,7 +118,7 @@ def _annexes(case: Case, words: Mapping[str, str], values: Mapping[str, str],
                 planned.append((index, title, (table,)))
         else:
             planned.append((index, _fill(words[f"annex_title.{index}"], values), index_tables))
-    reference = (f"(Kèm theo Quyết định số {vn.document_number(case.number, SYMBOL)} "
+    reference = (f"(Kèm theo {vn.numbered('Quyết định số', case.number, SYMBOL)} "
                  f"{vn.long_date(case.date.year, case.date.month, case.date.day if case.is_issued else None)}"
                  f" của {issuing_body(case)})")
     many = len(planned) > 1

@@ -89,11 +89,11 @@ def long_date(year: int, month: int | None, day: int | None) -> str:
     return f"ngày{day_part}tháng{month_part}năm {year}"
 
 
-def document_number(number: int | None, symbol: str) -> str:
-    """`05/QĐ-UBND`; a draft (no number yet) leaves the number blank: `      /QĐ-UBND`."""
+def numbered(words: str, number: int | None, symbol: str) -> str:
+    """`Số: 05/QĐ-UBND`; a draft (no number yet) leaves a blank for it: `Số:      /QĐ-UBND`."""
     if number is None:
-        return f"{BLANK}/{symbol}"
-    return f"{number:02d}/{symbol}"
+        return f"{words}{BLANK}/{symbol}"
+    return f"{words} {number:02d}/{symbol}"
 
 
 def roman(value: int) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.agencies import read_agencies
 from pipeline.annex_tables import annex_tables
-from pipeline.compose import compose_decision, wording_problems
+from pipeline.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
 from pipeline.criteria import read_criteria
 from pipeline.rank import rank_par, rank_sipas
 from pipeline.legal import Registry
@@ -30,9 +30,9 @@ from pipeline.load import LoadedCase, read_case, read_registry
 from pipeline.manifest import MANIFEST, dumps, manifest_data, read_manifest
 from pipeline.outdated import cited_statuses, fingerprints, reasons
 from pipeline.package import CoreProperties
-from pipeline.problems import InputError, Location, Problem, errors
+from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
-from pipeline.score_records import AgencyList
+from pipeline.score_records import AgencyList, CriteriaSet
 from pipeline.scoresheets import read_par_sheet, read_sipas_sheet
 from pipeline.render import context_of, load_template, render
 from pipeline.sources import read_yaml
@@ -42,6 +42,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 BUNDLED_REGISTRY = PROJECT / "legal_basis"
 ANNEX_TEMPLATE = "bang-xep-hang"
+ATTACHMENT_TEMPLATE = "bo-tieu-chi"
 DECISION_FILE = "quyet-dinh.docx"
 
 
@@ -143,13 +144,14 @@ def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared |
     tables, annex_agencies, score_digests, score_problems = _annex_tables(case)
     problems.extend(score_problems)
     digests.update(score_digests)
+    criteria = _issued_criteria(case, problems, digests)
     if case.publishes:
         digests[f"template:{ANNEX_TEMPLATE}"] = _sha(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
     statuses = cited_statuses(case, registry, registry.as_of(day))
     prints = fingerprints(digests, statuses, __version__)
     if errors(problems):
         return Prepared(case, None, prints, statuses, tuple(problems), {})
-    decision = compose_decision(case, registry, wording, tables)
+    decision = compose_decision(case, registry, wording, tables, criteria)
     return Prepared(case, decision, prints, statuses, tuple(problems),
                     {annex.key: annex_agencies.get(annex.key.rpartition("-")[2], ()) for annex in decision.annexes})
 
@@ -189,6 +191,39 @@ def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[s
             tables[index] = annex_tables(ranking, numbered=not case.annexes_per_group)
             listed[index] = tuple(row.agency for group in ranking.groups for row in group.rows)
     return tables, listed, digests, problems
+
+
+def _issued_criteria(case: Case, problems: list[Problem], digests: dict[str, str]) -> CriteriaSet | None:
+    """The criteria set a `ban-hanh-bo-tieu-chi` decision issues, checked against what the case declares."""
+    if case.template != ISSUES_CRITERIA or case.criteria is None:
+        return None
+    try:
+        criteria = read_criteria(case.criteria)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    digests["criteria:issued"] = criteria.sha256
+    digests[f"template:{ATTACHMENT_TEMPLATE}"] = _sha(TEMPLATES / "attachments" / f"{ATTACHMENT_TEMPLATE}.docx")
+    names = ("lĩnh vực", "tiêu chí", "tiêu chí thành phần")
+    for group_id, declared in case.declared_counts.items():
+        group = criteria.group(group_id)
+        where = case.location(f"declared_counts.{group_id}")
+        if group is None:
+            problems.append(Problem("case.count_mismatch", f"Bộ tiêu chí không có nhóm «{group_id}».", where,
+                                    "Các nhóm có: " + ", ".join(g.id for g in criteria.groups) + "."))
+            continue
+        found = count_nodes(group.fields)
+        for name, wanted, actual in zip(names, declared, found):
+            if wanted != actual:
+                problems.append(Problem(
+                    "case.count_mismatch", f"Nhóm {group_id}: hồ sơ ghi {wanted} {name}, bộ tiêu chí có {actual}.",
+                    where, f"Sửa số {name} trong hồ sơ hoặc trong tệp {case.criteria.name}."))
+    if case.registry_id and criteria.issued_by != case.registry_id:
+        problems.append(Problem(
+            "case.criteria_issuer", f"Bộ tiêu chí ghi issued_by «{criteria.issued_by}», nhưng quyết định này là "
+            f"«{case.registry_id}».", case.location("registry_id"), "Sửa issued_by trong tệp bộ tiêu chí.",
+            Severity.WARNING))
+    return criteria
 
 
 def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path):
@@ -243,6 +278,10 @@ def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:
     core = _core_properties(decision)
     decision_template = load_template(TEMPLATES / "decisions" / f"{decision.template}.docx")
     documents = {DECISION_FILE: ("decision", render(decision_template, context_of(decision), core))}
+    for attachment in decision.attachments:
+        template = load_template(TEMPLATES / "attachments" / f"{ATTACHMENT_TEMPLATE}.docx")
+        documents[f"{attachment.key}.docx"] = ("attachment", render(
+            template, {"attachment": attachment}, dataclasses.replace(core, title=attachment.subject)))
     if decision.annexes:
         annex_template = load_template(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
         for annex in decision.annexes:

@@ -1,6 +1,5 @@
-"""Editing a clerk's case.yaml in place: only `legal_basis` changes; comments, order and layout stay.
-
-ruamel.yaml's round-trip mode keeps comments and flow/block styles; the file is replaced atomically.
+"""Writing the YAML files clerks keep: `legal_basis` of a case.yaml edited in place (comments, order and
+layout stay, via ruamel.yaml's round trip), and registry entries for issued decisions. Atomic replaces.
 """
 
 from __future__ import annotations
@@ -49,6 +48,18 @@ def rewrite_legal_basis(path: Path, groups: Sequence[Sequence[str] | None]) -> N
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     _replace_atomically(path, buffer.getvalue().encode("utf-8"))
+
+
+def write_registry_entry(path: Path, fields: dict) -> bool:
+    """Write a registry entry (keys in the registry's order); False when the file already says exactly that."""
+    buffer = io.StringIO()
+    _yaml().dump(fields, buffer)
+    data = buffer.getvalue().encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace_atomically(path, data)
+    return True
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ produces a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
 
@@ -32,9 +33,21 @@ def _day(_ctx, _param, value: str | None) -> dt.date | None:
         raise click.BadParameter(f"«{value}» không phải ngày dạng NNNN-TT-NN (ví dụ 2025-07-01).") from None
 
 
-registry_option = click.option(
-    "--registry", "registries", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-    help="Thư mục danh mục văn bản bổ sung (thêm vào danh mục có sẵn legal_basis/). Dùng được nhiều lần.")
+def registry_option(function):
+    """`--registry DIR` (repeatable) and `--no-bundled-registry`, passed on as one tuple `registries`."""
+
+    @functools.wraps(function)
+    def wrapper(*args, registries: tuple[Path, ...], no_bundled: bool, **kwargs):
+        return function(*args, registries=tuple(registries) if no_bundled else (BUNDLED_REGISTRY, *registries),
+                        **kwargs)
+
+    wrapper = click.option("--no-bundled-registry", "no_bundled", is_flag=True,
+                           help="Không dùng danh mục có sẵn legal_basis/, chỉ dùng các thư mục --registry.")(wrapper)
+    return click.option(
+        "--registry", "registries", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+        help="Thư mục danh mục văn bản bổ sung (thêm vào danh mục có sẵn legal_basis/). Dùng được nhiều lần.")(wrapper)
+
+
 as_of_option = click.option(
     "--as-of", "as_of", callback=_day, metavar="NGÀY",
     help="Ngày xét hiệu lực căn cứ của dự thảo (mặc định: hôm nay, hoặc as_of trong hồ sơ).")
@@ -42,7 +55,7 @@ cases_argument = click.argument("cases", nargs=-1, required=True, type=click.Pat
 
 
 def _options(out: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> BuildOptions:
-    return BuildOptions(out=out, registry_dirs=(BUNDLED_REGISTRY, *registries), as_of=as_of)
+    return BuildOptions(out=out, registry_dirs=registries, as_of=as_of)
 
 
 def _echo_problems(problems) -> None:
@@ -141,7 +154,7 @@ def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: boo
     if as_json:
         click.echo(report.to_json({"as_of": day.isoformat(), "documents": rows}))
         return
-    click.echo(f"Tình trạng vào ngày {day:%d/%m/%Y}:")
+    click.echo(f"Tình trạng vào ngày {vn.short_date(day)}:")
     for row in rows:
         click.echo(f"{row['id']}: {row['type']} {row['number'] or ''} ({row['date']}) — {row['status']}")
 
@@ -165,7 +178,7 @@ def basis_show(doc_id: str, registries: tuple[Path, ...], as_of: dt.date | None)
                          ("Thay thế", ", ".join(doc.replaces) or "—"), ("Sửa đổi", ", ".join(doc.amends) or "—"),
                          ("Tệp", str(doc.where.file))):
         click.echo(f"{label}: {value}")
-    click.echo(f"Tình trạng ngày {day:%d/%m/%Y}: {describe(registry.as_of(day).status(doc_id))}")
+    click.echo(f"Tình trạng ngày {vn.short_date(day)}: {describe(registry.as_of(day).status(doc_id))}")
     history = registry.history(doc_id)
     click.echo("Diễn biến:" if history else "Diễn biến: chưa bị thay thế hay sửa đổi.")
     for event in history:
@@ -201,6 +214,35 @@ def basis_affected(items: tuple[str, ...], registries: tuple[Path, ...], as_json
     sys.exit(1 if problems else 0)
 
 
+@basis.command("add")
+@click.argument("case", type=click.Path(path_type=Path, exists=True))
+@click.argument("drafts", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--into", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Thư mục danh mục sẽ ghi (mặc định: thư mục --registry cuối cùng, hoặc legal_basis/).")
+@registry_option
+@as_of_option
+def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, registries: tuple[Path, ...],
+              as_of: dt.date | None) -> None:
+    """Đưa quyết định đã ban hành CASE vào danh mục căn cứ (kèm văn bản nó thay thế), rồi liệt kê các
+    dự thảo DRAFTS nay viện dẫn văn bản đã bị thay thế."""
+    options = _options(Path("out"), registries, as_of)
+    added = regen.add_to_registry(case, list(drafts), options, into or registries[-1])
+    if not isinstance(added, regen.RegistryAddition):
+        _echo_problems(added)
+        sys.exit(1)
+    state = "đã ghi" if added.changed else "đã có, không đổi"
+    click.echo(f"{added.doc_id}: {state} ({added.path})")
+    outdated = [p for p in added.plans if p.state in (regen.OUTDATED, regen.NEEDS_DECISION)]
+    for case_plan in outdated:
+        click.echo(f"{case_plan.case}: viện dẫn văn bản đã bị thay thế (xét ngày {vn.short_date(case_plan.day)}):")
+        for reason in case_plan.reasons:
+            click.echo(f"    lý do: {reason}")
+        for line in case_plan.diff or case_plan.decisions:
+            click.echo(f"    {line}")
+    if drafts and not outdated:
+        click.echo("Không dự thảo nào bị ảnh hưởng.")
+
+
 @main.command()
 @cases_argument
 @click.option("--apply", "write", is_flag=True, help="Sửa legal_basis của các dự thảo lỗi thời rồi tạo lại chúng.")
@@ -218,7 +260,7 @@ def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tupl
         if case_plan.state == regen.ISSUED:
             click.echo(f"{case_plan.case}: đã ban hành — không tạo lại.")
         elif case_plan.state == regen.CURRENT:
-            click.echo(f"{case_plan.case}: căn cứ còn hiệu lực (ngày {case_plan.day:%d/%m/%Y}), không cần tạo lại.")
+            click.echo(f"{case_plan.case}: căn cứ còn hiệu lực (ngày {vn.short_date(case_plan.day)}), không cần tạo lại.")
         elif case_plan.state == regen.UNREADABLE:
             _echo_problems(case_plan.problems)
         elif case_plan.state == regen.NEEDS_DECISION:
@@ -226,7 +268,9 @@ def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tupl
             for decision in case_plan.decisions:
                 click.echo(f"    - {decision}")
         else:
-            click.echo(f"{case_plan.case}: căn cứ lỗi thời (xét ngày {case_plan.day:%d/%m/%Y}):")
+            click.echo(f"{case_plan.case}: căn cứ lỗi thời (xét ngày {vn.short_date(case_plan.day)}):")
+            for reason in case_plan.reasons:
+                click.echo(f"    lý do: {reason}")
             for line in case_plan.diff:
                 click.echo(f"    {line}")
     for result in results:

@@ -11,14 +11,17 @@ import string
 from collections.abc import Mapping, Sequence
 
 from pipeline import vn
-from pipeline.legal import Registry, basis_line
+from pipeline.legal import Registry, basis_line, citation
 from pipeline.problems import Problem
-from pipeline.records import Annex, AnnexTable, BodyParagraph, Case, Decision, Item, Signature
+from pipeline.records import (Annex, AnnexTable, Attachment, BodyParagraph, Case, CriteriaRow, CriteriaTable, Decision,
+                              Item, Signature)
+from pipeline.score_records import CriteriaSet, Criterion
 from pipeline.vnwords import amount_in_words
 
 SYMBOL = "QĐ-UBND"
 PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "year", "next_year",
-                          "annex", "annex_ref", "goal", "executors"})
+                          "annex", "annex_ref", "goal", "executors", "attached", "replaced"})
+ISSUES_CRITERIA = "ban-hanh-bo-tieu-chi"
 
 
 def issuing_body(case: Case) -> str:
@@ -48,8 +51,9 @@ def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, .
 
 
 def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
-                     tables: Mapping[str, Sequence[AnnexTable]]) -> Decision:
-    """The whole decision; `tables` maps each published index to its annex tables (may be empty)."""
+                     tables: Mapping[str, Sequence[AnnexTable]], criteria: CriteriaSet | None = None) -> Decision:
+    """The whole decision; `tables` maps each published index to its annex tables (may be empty);
+    `criteria` is the criteria set a `ban-hanh-bo-tieu-chi` decision issues."""
     words = {**wording, **case.wording}
     province = case.issuer.province
     year = case.assessed_year or case.date.year - 1
@@ -63,6 +67,8 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         "index_names": ", ".join(words[f"index.{index}"] for index in case.publishes),
         "goal": words.get("goal.sipas" if "sipas" in case.publishes else "goal.par", ""),
         "executors": ", ".join(case.executors),
+        "attached": criteria.name if criteria else "",
+        "replaced": "; ".join(citation(registry.documents[doc_id], province) for doc_id in case.replaces),
     }
     annexes = _annexes(case, words, values, tables)
     body = _articles(case, words, values, annexes)
@@ -74,7 +80,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         place_date_line=f"{case.place}, " + vn.long_date(
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
-        subject=case.subject or _fill(words.get("subject", ""), values),
+        subject=case.subject or _upper_first(_fill(words.get("subject", ""), values)),
         authority_line=vn.upper(("Chủ tịch " if case.issuer.authority == "chu-tich" else "")
                                 + f"Ủy ban nhân dân tỉnh {province}"),
         preamble=_preamble(case, registry),
@@ -82,6 +88,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         recipients=_recipients(case, executors_article),
         signature=_signature(case),
         annexes=annexes,
+        attachments=(_attachment(case, words, criteria),) if criteria else (),
         number=case.number,
         symbol=SYMBOL,
         date=case.date,
@@ -118,9 +125,7 @@ def _annexes(case: Case, words: Mapping[str, str], values: Mapping[str, str],
                 planned.append((index, title, (table,)))
         else:
             planned.append((index, _fill(words[f"annex_title.{index}"], values), index_tables))
-    reference = (f"(Kèm theo {vn.numbered('Quyết định số', case.number, SYMBOL)} "
-                 f"{vn.long_date(case.date.year, case.date.month, case.date.day if case.is_issued else None)}"
-                 f" của {issuing_body(case)})")
+    reference = _reference(case)
     many = len(planned) > 1
     return tuple(
         Annex(key=f"phu-luc-{number}-{index}", label=f"Phụ lục {vn.roman(number)}" if many else "Phụ lục",
@@ -132,11 +137,14 @@ def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
               annexes: Sequence[Annex]) -> tuple[BodyParagraph, ...]:
     """The articles, numbered from 1; the executors' article (with the effective clause) comes last."""
     items: list[Item] = [Item(text) for text in _publication_articles(case, words, values, annexes)]
+    effect = _fill(words["replacing"] if case.replaces else words["effective"], values)
+    if case.template == ISSUES_CRITERIA:
+        items += [Item(_fill(words["issue"], values)), Item(effect)]
     items.extend(case.articles)
     items.extend(Item(text) for text in case.extra_articles)
     closing = _fill(words["executors"], values)
-    if case.effective_clause:
-        closing = f"{words['effective']} {closing}"
+    if case.template != ISSUES_CRITERIA and (case.effective_clause or case.replaces):
+        closing = f"{effect} {closing}"
     items.append(Item(closing))
     paragraphs: list[BodyParagraph] = []
     for number, article in enumerate(items, start=1):
@@ -178,6 +186,45 @@ def _publication_articles(case: Case, words: Mapping[str, str], values: Mapping[
     if case.publishes:
         texts.append(_fill(words["directive"], values))
     return texts
+
+
+def _attachment(case: Case, words: Mapping[str, str], criteria: CriteriaSet) -> Attachment:
+    """The criteria set as the document the decision issues: one table of maximum points per group."""
+    title, _, subject = criteria.name.partition(" xác định ")
+    survey = criteria.survey
+    tables = []
+    for number, group in enumerate(criteria.groups, start=1):
+        rows = [CriteriaRow(node.id, node.name, vn.number(node.maximum), node.id.count(".") + 1)
+                for field in group.fields for node in field.walk()]
+        if survey is not None:
+            rows.append(CriteriaRow(words["attachment.survey"], survey.name, vn.number(survey.maximum), 1))
+        rows.append(CriteriaRow("", "Tổng điểm", vn.number(criteria.total), 0))
+        counts = count_nodes(group.fields)
+        summary = _fill(words["attachment.summary"], {
+            "fields": str(counts[0]), "criteria": str(counts[1]), "sub_criteria": str(counts[2]),
+            "total": vn.number(criteria.total), "survey_points": vn.number(survey.maximum if survey else 0)})
+        heading = f"{vn.roman(number)}. " + vn.upper(words.get(f"attachment.heading.{group.id}", group.id))
+        tables.append(CriteriaTable(heading, tuple(rows), summary))
+    reference = _reference(case)
+    return Attachment(key="bo-tieu-chi", body_lines=("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {case.issuer.province}")),
+                      title=vn.upper(title), subject=_upper_first(f"xác định {subject}") if subject else "",
+                      reference=reference, tables=tuple(tables), note=(criteria.note or "").rstrip(" ./") + "./.")
+
+
+def count_nodes(fields: Sequence[Criterion]) -> tuple[int, int, int]:
+    """(fields, criteria, sub-criteria) of one group, as a decision declares them (seed 004: 8 / 39 / 58)."""
+    nodes = [node for field in fields for node in field.walk()]
+    return tuple(sum(1 for node in nodes if node.id.count(".") == depth) for depth in range(3))
+
+
+def _reference(case: Case) -> str:
+    """`(Kèm theo Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2024 của …)`, blanks in a draft."""
+    date = vn.long_date(case.date.year, case.date.month, case.date.day if case.is_issued else None)
+    return f"(Kèm theo {vn.numbered('Quyết định số', case.number, SYMBOL)} {date} của {issuing_body(case)})"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _join_names(names: Sequence[str]) -> str:

@@ -80,6 +80,11 @@ def _case_record(model: CaseModel, document: YamlDocument) -> Case:
         agencies=base / model.agencies if model.agencies else None,
         agency_groups=default_groups(date),
         wording=frozen_map(model.wording),
+        criteria=base / model.criteria if model.criteria else None,
+        declared_counts=frozen_map({group: (counts.fields, counts.criteria, counts.sub_criteria)
+                                    for group, counts in model.declared_counts.items()}),
+        replaces=model.replaces,
+        registry_id=model.registry_id,
         where=frozen_map(where),
     )
 

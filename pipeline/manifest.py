@@ -34,8 +34,10 @@ def manifest_data(case_name: str, decision: Decision, artifacts: Sequence[Artifa
             "signer": {"name": decision.signature.name, "title": decision.signature.title,
                        "lines": list(decision.signature.lines)},
             "preamble": list(decision.preamble),
-            "annexes": [{"label": annex.label, "title": annex.title, "file": f"{annex.key}.docx",
-                         "agencies": list(annex_agencies.get(annex.key, ()))} for annex in decision.annexes],
+            "annexes": [{"label": attachment.title.capitalize(), "title": attachment.subject,
+                         "file": f"{attachment.key}.docx", "agencies": []} for attachment in decision.attachments]
+            + [{"label": annex.label, "title": annex.title, "file": f"{annex.key}.docx",
+                "agencies": list(annex_agencies.get(annex.key, ()))} for annex in decision.annexes],
         },
         "files": [{"path": name, "kind": artifact.kind, "sha256": artifact.sha256}
                   for name, artifact in files.items()],

@@ -150,6 +150,10 @@ class Case:
     agencies: Path | None
     agency_groups: tuple[str, ...]
     wording: Mapping[str, str]
+    criteria: Path | None  # ban-hanh-bo-tieu-chi: the criteria set the decision issues
+    declared_counts: Mapping[str, tuple[int, int, int]]  # group → (fields, criteria, sub-criteria)
+    replaces: tuple[DocId, ...]  # registry ids of the documents this decision replaces
+    registry_id: DocId | None  # the id this decision gets in the registry once issued
     where: Mapping[str, Location]
 
     @property
@@ -205,6 +209,36 @@ class Annex:
 
 
 @dataclass(frozen=True, slots=True)
+class CriteriaRow:
+    """One line of an issued criteria set's table: `level` 1 field, 2 criterion, 3 sub-criterion, 0 total."""
+
+    code: str
+    text: str
+    points: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class CriteriaTable:
+    heading: str
+    rows: tuple[CriteriaRow, ...]
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document issued "kèm theo" the decision (Mẫu 1.3): its own header, title and reference line."""
+
+    key: str  # file stem
+    body_lines: tuple[str, ...]
+    title: str  # "BỘ TIÊU CHÍ"
+    subject: str
+    reference: str  # "(Kèm theo Quyết định số … của …)"
+    tables: tuple[CriteriaTable, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """A decision with every string final; rendering only places them."""
 
@@ -220,6 +254,7 @@ class Decision:
     recipients: tuple[str, ...]
     signature: Signature
     annexes: tuple[Annex, ...]
+    attachments: tuple[Attachment, ...]
     # metadata
     number: int | None
     symbol: str

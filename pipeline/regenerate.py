@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build import BuildOptions, CaseResult, build_case, load_registry
-from pipeline.casefile import rewrite_legal_basis
-from pipeline.legal import NOT_YET, REPLACED, Registry, basis_line
+from pipeline import vn
+from pipeline.build import BuildOptions, CaseResult, Prepared, build_case, load_registry, prepare
+from pipeline.casefile import rewrite_legal_basis, write_registry_entry
+from pipeline.legal import NOT_YET, REPLACED, Registry, basis_line, describe
 from pipeline.load import case_file, read_case
 from pipeline.problems import InputError, Problem
 from pipeline.validate import check_day
@@ -39,6 +41,7 @@ class CasePlan:
     groups: tuple[tuple[str, ...] | None, ...] = ()
     decisions: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    reasons: tuple[str, ...] = ()  # "lang-son/qd-1863-2018 đã được thay thế bởi lang-son/qd-1719-2019 từ 05/9/2019"
 
 
 def plan(paths: Sequence[Path], registry: Registry, options: BuildOptions) -> tuple[CasePlan, ...]:
@@ -55,6 +58,7 @@ def _plan_case(path: Path, registry: Registry, options: BuildOptions) -> CasePla
     day = check_day(case, options.build_day, options.as_of)
     snapshot = registry.as_of(day)
     decisions: list[str] = []
+    reasons: list[str] = []
     seen: set[str] = set()
     groups: list[tuple[str, ...] | None] = []
     for group in case.legal_basis:
@@ -63,6 +67,7 @@ def _plan_case(path: Path, registry: Registry, options: BuildOptions) -> CasePla
             target = doc_id
             status = snapshot.status(doc_id)
             if status.state == REPLACED:
+                reasons.append(f"{doc_id} {describe(status)}")
                 replacements = [doc.id for doc in registry.replacements_of(doc_id) if doc.effective <= day]
                 successor = snapshot.in_force_successor(doc_id)
                 if len(replacements) > 1:
@@ -70,25 +75,25 @@ def _plan_case(path: Path, registry: Registry, options: BuildOptions) -> CasePla
                                      " chọn văn bản cần viện dẫn và sửa legal_basis bằng tay.")
                 elif successor is None:
                     decisions.append(f"«{doc_id}» đã bị thay thế nhưng không có văn bản nào còn hiệu lực thay nó"
-                                     f" vào ngày {day:%d/%m/%Y}: bỏ căn cứ này hoặc chọn căn cứ khác.")
+                                     f" vào ngày {vn.short_date(day)}: bỏ căn cứ này hoặc chọn căn cứ khác.")
                 else:
                     target = successor
             elif status.state == NOT_YET:
-                decisions.append(f"«{doc_id}» chưa có hiệu lực vào ngày {day:%d/%m/%Y}: đổi ngày hoặc bỏ căn cứ.")
+                decisions.append(f"«{doc_id}» chưa có hiệu lực vào ngày {vn.short_date(day)}: đổi ngày hoặc bỏ căn cứ.")
             if target not in seen:
                 seen.add(target)
                 new.append(target)
         groups.append(tuple(new) if new else None)
     changed = [tuple(g) for g in case.legal_basis] != [g for g in groups]
     if decisions:
-        return CasePlan(path, NEEDS_DECISION, day, decisions=tuple(decisions))
+        return CasePlan(path, NEEDS_DECISION, day, decisions=tuple(decisions), reasons=tuple(reasons))
     if not changed:
         return CasePlan(path, CURRENT, day)
     before = [basis_line((registry.documents[i] for i in g), case.issuer.province) + ";" for g in case.legal_basis]
     after = [basis_line((registry.documents[i] for i in g), case.issuer.province) + ";" for g in groups if g]
     diff = tuple(line.rstrip("\n") for line in difflib.unified_diff(
         before, after, fromfile=f"{case.path} (hiện tại)", tofile=f"{case.path} (sau khi tạo lại)", lineterm=""))
-    return CasePlan(path, OUTDATED, day, diff, tuple(groups))
+    return CasePlan(path, OUTDATED, day, diff, tuple(groups), reasons=tuple(reasons))
 
 
 def apply(plans: Sequence[CasePlan], registry: Registry, options: BuildOptions) -> tuple[CaseResult, ...]:
@@ -136,3 +141,58 @@ def cases_citing(doc_ids: Sequence[str], paths: Sequence[Path], registry: Regist
                     if cited in lineage:
                         found.append(Citing(path, cited, asked))
     return tuple(found), tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAddition:
+    """What `qdgen basis add` did: the entry's id and file, whether it changed, and the drafts it outdates."""
+
+    doc_id: str
+    path: Path
+    changed: bool
+    plans: tuple[CasePlan, ...]
+
+
+def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptions,
+                    into: Path) -> RegistryAddition | tuple[Problem, ...]:
+    """Write the registry entry of an issued decision (with its `replaces`), then plan `drafts` against
+    the registry that now holds it. `into` is the registry folder to write to, unless the id exists.
+    A registry that would no longer load is restored as it was."""
+    try:
+        registry = load_registry(options)
+    except InputError as exc:
+        return exc.problems
+    prepared = prepare(case_path, registry, options)
+    if not isinstance(prepared, Prepared):
+        return prepared
+    case, decision = prepared.case, prepared.decision
+    if decision is None:
+        return prepared.problems
+    if not case.is_issued:
+        return (Problem("registry.draft_not_added", "Chỉ quyết định đã ban hành (có số và ngày) mới vào danh mục.",
+                        case.location("number"), "Điền number và date đầy đủ sau khi quyết định được ký ban hành."),)
+    doc_id = case.registry_id or f"{_slug(case.issuer.province)}/qd-{case.number}-{case.date.year}"
+    existing = registry.get(doc_id)
+    path = existing.where.file if existing else into / f"{doc_id}.yaml"
+    subject = decision.subject.removeprefix("Về việc ").strip()
+    fields = {"type": "Quyết định", "number": f"{case.number}/{decision.symbol}", "date": case.date.as_date(),
+              "issuer": decision.issuing_body, "title": subject[:1].lower() + subject[1:],
+              "effective": case.date.as_date()}
+    if case.replaces:
+        fields["replaces"] = list(case.replaces)
+    before = path.read_bytes() if path.exists() else None
+    changed = write_registry_entry(path, fields)
+    try:
+        updated = load_registry(options)
+    except InputError as exc:
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
+        return exc.problems
+    return RegistryAddition(doc_id, path, changed, plan(drafts, updated, options))
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "-".join("".join(ch for ch in plain if ch.isascii()).lower().split())

@@ -126,6 +126,14 @@ class ArticleModel(PointModel):
     clauses: tuple[Annotated[ClauseModel, BeforeValidator(_as_item)], ...] = ()
 
 
+class CountsModel(_Model):
+    """How many fields, criteria and sub-criteria a criteria set has for one agency group."""
+
+    fields: Annotated[int, Strict(), Field(ge=0)]
+    criteria: Annotated[int, Strict(), Field(ge=0)]
+    sub_criteria: Annotated[int, Strict(), Field(ge=0)]
+
+
 class CaseModel(_Model):
     """`case.yaml` (inputs.md §1). Keys not listed here are refused."""
 
@@ -151,6 +159,10 @@ class CaseModel(_Model):
     scores: dict[Literal["par", "sipas"], ScoreSourceModel] = {}
     agencies: Line | None = None
     wording: dict[str, Text] = {}
+    criteria: Line | None = None
+    declared_counts: dict[str, CountsModel] = {}
+    replaces: tuple[Line, ...] = ()
+    registry_id: Line | None = None
 
 
 class RegistryEntryModel(_Model):

@@ -39,7 +39,21 @@ def validate_case(case: Case, registry: Registry, day: dt.date,
     problems += _proposal(case)
     problems += _legal_basis(case, registry, day)
     problems += _publishes(case)
+    problems += _replaces(case, registry)
     return tuple(problems)
+
+
+def _replaces(case: Case, registry: Registry) -> list[Problem]:
+    problems = []
+    for index, doc_id in enumerate(case.replaces):
+        if registry.get(doc_id) is None:
+            problems.append(Problem("case.unknown_basis", f"Văn bản bị thay thế «{doc_id}» không có trong danh mục.",
+                                    case.location(f"replaces[{index}]"),
+                                    "Thêm tệp legal_basis/<mã>.yaml cho văn bản đó hoặc sửa mã."))
+    if case.template == "ban-hanh-bo-tieu-chi" and case.criteria is None:
+        problems.append(Problem("case.missing_key", "Quyết định ban hành bộ tiêu chí cần khóa «criteria».",
+                                case.location("criteria"), "Thêm criteria: <tệp bộ tiêu chí .yaml>."))
+    return problems
 
 
 def _template(case: Case, templates: Collection[str]) -> list[Problem]:

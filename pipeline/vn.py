@@ -24,13 +24,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_PLACEMENT = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONE_MARKS}])(?![^\W\d_]|[\u0300-\u036f])")
+
+
 def modern_tone_marks(text: str) -> str:
-    """Write `Ủy`/`HÒA` rather than the old placements `Uỷ`/`HOÀ` (domain.md §3)."""
-    replacements = {"Uỷ": "Ủy", "uỷ": "ủy", "UỶ": "ỦY", "HOÀ": "HÒA", "Hoà": "Hòa", "hoà": "hòa"}
-    text = nfc(text)
-    for old, new in replacements.items():
-        text = text.replace(old, new)
-    return text
+    """Write `Ủy`/`HÒA` rather than `Uỷ`/`HOÀ` (domain.md §3): in a syllable ending in oa, oe or uy the
+    tone mark goes on the first vowel. Syllables that go on (`hoàn`, `khuyến`) are left alone."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return nfc(_OLD_PLACEMENT.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
 
 
 def control_characters(text: str, allow_newline: bool = False) -> list[str]:

@@ -323,6 +323,58 @@ def annex_template() -> Document:
     return doc
 
 
+def attachment_template() -> Document:
+    """A document issued "kèm theo" a decision (Mẫu 1.3, second page): its own header without Số and
+    date, title, trích yếu, the reference line, then one table per agency group."""
+    doc = new_document(landscape=False)
+    body = doc.element.body
+    body.remove(body[0]) if body[0].tag == qn("w:p") else None
+    left, right = 3686, 5812
+    header = borderless_table(doc, (left, right), rows=1, indent=-284)
+    top_left, top_right = header.rows[0].cells
+    para(top_left, "{%p for line in attachment.body_lines %}", 13, bold=True)
+    para(top_left, "{{ line }}", 13, bold=True)
+    para(top_left, "{%p endfor %}", 13, bold=True)
+    rule(top_left, 1300, left)
+    para(top_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
+    para(top_right, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
+    rule(top_right, 3900, right)
+    para(doc, "{{ attachment.title }}", 14, bold=True, before=480)
+    para(doc, "{{ attachment.subject }}", 14, bold=True)
+    para(doc, "{{ attachment.reference }}", 14, italic=True)
+    rule(doc, 2600, 8787)
+    para(doc, "{%p for t in attachment.tables %}", 13, align=LEFT)
+    para(doc, "{{ t.heading }}", 13, bold=True, align=LEFT, before=240, after=120)
+    widths = (1000, 6287, 1500)
+    table = doc.add_table(rows=4, cols=3)
+    table.style = doc.styles["Table Grid"]
+    set_table_geometry(table, widths)
+    head, loop_start, row, loop_end = table.rows
+    for cell, text in zip(head.cells, ("Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa")):
+        _cell(cell, text, bold=True)
+    _cell(row.cells[0], "{{ r.code }}")
+    text_cell = row.cells[1]
+    for paragraph in list(text_cell.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    para(text_cell, "{%p if r.level <= 1 %}", 11, align=LEFT)
+    para(text_cell, "{{ r.text }}", 11, bold=True, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p elif r.level == 3 %}", 11, align=LEFT)
+    para(text_cell, "{{ r.text }}", 11, italic=True, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p else %}", 11, align=LEFT)
+    para(text_cell, "{{ r.text }}", 11, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p endif %}", 11, align=LEFT)
+    _cell(row.cells[2], "{{ r.points }}")
+    for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
+        for position, cell in enumerate(loop_row.cells):
+            _cell(cell, text if position == 0 else "")
+    _row_flags(head, repeat=True)
+    _row_flags(row, repeat=False)
+    para(doc, "{{ t.summary }}", 13, italic=True, align=JUSTIFY, before=120, indent=INDENT)
+    para(doc, "{%p endfor %}", 13, align=LEFT)
+    para(doc, "{{ attachment.note }}", 13, align=JUSTIFY, before=240, indent=INDENT)
+    return doc
+
+
 def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
     for paragraph in list(cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
@@ -379,7 +431,7 @@ def save(doc: Document, path: Path) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
-DECISION_KINDS = ("cong-bo-chi-so", "quyet-dinh")
+DECISION_KINDS = ("cong-bo-chi-so", "quyet-dinh", "ban-hanh-bo-tieu-chi")
 """Decision kinds share the NĐ 30 layout; each has its own file so clerks can adjust one kind in Word."""
 
 
@@ -387,6 +439,7 @@ def main() -> None:
     for kind in DECISION_KINDS:
         save(decision_template(), ROOT / "templates" / "decisions" / f"{kind}.docx")
     save(annex_template(), ROOT / "templates" / "annexes" / "bang-xep-hang.docx")
+    save(attachment_template(), ROOT / "templates" / "attachments" / "bo-tieu-chi.docx")
 
 
 if __name__ == "__main__":

@@ -143,16 +143,22 @@ def test_pages_are_the_decision_then_its_annexes_numbered_as_in_the_docx(archive
         manifest = archived.manifest(build_dir)
         parts = [next(f["path"] for f in manifest["files"] if f["kind"] == "decision")]
         parts += [annex["file"] for annex in manifest["decision"]["annexes"]]
-        counts = []
+        counts, orientations = [], []
         for name in parts:
             with pikepdf.open(io.BytesIO(archived.raw[build_dir / name])) as raw:
                 counts.append(len(raw.pages))
+                orientations += [float(page.mediabox[2]) > float(page.mediabox[3]) for page in raw.pages]
         record = json.loads((archived.outcomes[build_dir].version / RECORD).read_text(encoding="utf-8"))
         with pikepdf.open(archived.copy_of(build_dir)) as pdf:
             assert len(pdf.pages) == sum(counts) == record["PageAmount"]
             landscape = [float(page.mediabox[2]) > float(page.mediabox[3]) for page in pdf.pages]
             labels = [page.label for page in pdf.pages]
-        assert landscape == [False] * counts[0] + [True] * sum(counts[1:])
+        assert landscape == orientations  # each part keeps its own orientation
+        assert not any(orientations[:counts[0]])  # the decision is portrait
+        annex_pages = [flag for annex, count, first in zip(manifest["decision"]["annexes"], counts[1:],
+                                                           _starts(counts)) if annex["label"].startswith("Phụ lục")
+                       for flag in orientations[first:first + count]]
+        assert all(annex_pages)  # annex pages are landscape A4
         assert labels[:counts[0]] == [str(n) for n in range(1, counts[0] + 1)]
         start = counts[0]
         for annex, count in zip(manifest["decision"]["annexes"], counts[1:], strict=True):
@@ -162,6 +168,15 @@ def test_pages_are_the_decision_then_its_annexes_numbered_as_in_the_docx(archive
         if counts[0] > 1:  # page 1 shows no number; the next pages do, at the top (format.md §1)
             assert texts[1].split()[0] == "2"
             assert not texts[0].split()[0].isdigit()
+
+
+def _starts(counts: list[int]) -> list[int]:
+    """Index of the first page of each part after the decision."""
+    starts, position = [], counts[0]
+    for count in counts[1:]:
+        starts.append(position)
+        position += count
+    return starts
 
 
 def test_text_keeps_number_date_bases_and_agencies_with_diacritics(archived):
@@ -178,7 +193,8 @@ def test_text_keeps_number_date_bases_and_agencies_with_diacritics(archived):
             assert _letters(line) in text
         for annex in decision["annexes"]:
             assert _letters(annex["title"]) in text
-            assert annex["agencies"], f"{annex['file']}: the manifest lists no agencies"
+            is_ranking = annex["label"].startswith("Phụ lục")  # an attached criteria set lists no agencies
+            assert annex["agencies"] or not is_ranking, f"{annex['file']}: the manifest lists no agencies"
             for agency in annex["agencies"]:
                 assert _letters(agency) in text, agency
 

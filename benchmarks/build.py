@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import io
 import random
 import shutil
@@ -74,34 +75,32 @@ def bare_docxtpl(runs: int) -> float:
     return _median_ms(one, runs)
 
 
-def make_batch(folder: Path, count: int) -> list[Path]:
-    """`count` distinct cases: copies of the 2023 fixture whose sheets have shuffled, perturbed scores."""
-    from openpyxl import load_workbook
+def _fixture_sheets():
+    """scripts/make_fixture_sheets.py: sample sheets with cached formula values, by seed."""
+    spec = importlib.util.spec_from_file_location("make_fixture_sheets", ROOT / "scripts" / "make_fixture_sheets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
+
+def make_batch(folder: Path, count: int) -> list[Path]:
+    """`count` distinct cases: copies of the 2023 fixture whose two sheets carry other sample scores."""
+    sheets = _fixture_sheets()
+    from pipeline.agencies import read_agencies
+    from pipeline.criteria import read_criteria
+
+    agencies, criteria = read_agencies(sheets.AGENCIES), read_criteria(sheets.CRITERIA)
     shutil.copytree(ROOT / "fixtures", folder / "fixtures")
     cases = folder / "fixtures" / "cases"
-    source = cases / FIXTURE.name
-    rng = random.Random(7)
     paths = []
     for number in range(count):
         target = cases / f"batch-{number:03d}"
-        shutil.copytree(source, target)
-        for sheet_file in target.glob("*.xlsx"):
-            workbook = load_workbook(sheet_file)
-            _perturb(workbook.active, rng)
-            workbook.save(sheet_file)
+        shutil.copytree(cases / FIXTURE.name, target)
+        (target / "par-2023.xlsx").write_bytes(sheets.par_sheet(criteria, agencies, seed=number, ties=(),
+                                                                special=False))
+        (target / "sipas-2023.xlsx").write_bytes(sheets.sipas_sheet(agencies, seed=number))
         paths.append(target)
     return paths
-
-
-def _perturb(sheet, rng: random.Random) -> None:
-    """Lower some numeric cells a little, keeping every score within its maximum and totals consistent
-    where the sheet has no total column (the readers recompute what they need)."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and cell.column > 3 \
-                    and cell.value > 1 and cell.data_type == "n":
-                cell.value = round(cell.value * rng.uniform(0.9, 1.0), 2)
 
 
 def batch(paths: list[Path], out: Path) -> tuple[float, float]:

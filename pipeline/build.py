@@ -106,8 +106,18 @@ def _build_in_worker(path: Path) -> CaseResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Planned:
+    """A case read and fingerprinted, nothing else: enough to tell whether its outputs are up to date."""
+
+    case: Case
+    day: dt.date  # the day its citations must be in force
+    fingerprints: Mapping[str, str]
+    statuses: tuple
+
+
+@dataclass(frozen=True, slots=True)
 class Prepared:
-    """A case loaded and checked, with everything needed to decide whether and what to render.
+    """A case loaded and checked, with everything needed to render it.
 
     `decision` is None when the case has errors (then `problems` holds them).
     """
@@ -120,61 +130,89 @@ class Prepared:
     annex_agencies: Mapping[str, tuple[str, ...]]
 
 
-def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared | tuple[Problem, ...]:
-    """Load, validate, rank and compose one case; only the problems when it cannot even be read."""
+def plan(path: Path, registry: Registry, options: BuildOptions) -> Planned | tuple[Problem, ...]:
+    """Read the case file and hash every input it names (without parsing them): the fingerprints a
+    previous build is compared with. Only the problems when the case file cannot be read."""
     try:
         loaded = read_case(path)
     except InputError as exc:
         return exc.problems
     case = loaded.case
     day = check_day(case, options.build_day, options.as_of)
-    problems = list(validate_case(case, registry, day, decision_templates()))
-    wording_file = TEMPLATES / "decisions" / f"{case.template}.yaml"
-    wording: Mapping[str, str] = {}
-    digests = {"case": loaded.digest}
-    if case.template in decision_templates():
-        try:
-            wording_doc = read_yaml(wording_file)
-            wording = wording_doc.data
-            digests["wording"] = wording_doc.sha256
-        except InputError as exc:
-            problems.extend(exc.problems)
-        problems.extend(wording_problems(case, wording))
-        digests[f"template:{case.template}"] = _sha(TEMPLATES / "decisions" / f"{case.template}.docx")
-    tables, annex_agencies, score_digests, score_problems = _annex_tables(case)
-    problems.extend(score_problems)
-    digests.update(score_digests)
-    criteria = _issued_criteria(case, problems, digests)
-    if case.publishes:
-        digests[f"template:{ANNEX_TEMPLATE}"] = _sha(TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx")
     statuses = cited_statuses(case, registry, registry.as_of(day))
-    prints = fingerprints(digests, statuses, __version__)
+    return Planned(case, day, fingerprints(input_digests(case, loaded.digest), statuses, __version__), statuses)
+
+
+def input_digests(case: Case, case_digest: str) -> dict[str, str]:
+    """sha256 of every file a case's outputs depend on, by role (`sheet:par`, `template:…`)."""
+    files: dict[str, Path | None] = {}
+    if case.template in decision_templates():
+        files["wording"] = TEMPLATES / "decisions" / f"{case.template}.yaml"
+        files[f"template:{case.template}"] = TEMPLATES / "decisions" / f"{case.template}.docx"
+    if case.publishes:
+        files["agencies"] = case.agencies
+        files[f"template:{ANNEX_TEMPLATE}"] = TEMPLATES / "annexes" / f"{ANNEX_TEMPLATE}.docx"
+        for index in case.publishes:
+            source = case.scores.get(index)
+            files[f"sheet:{index}"] = source.sheet if source else None
+            if index == "par":
+                files[f"criteria:{index}"] = source.criteria if source else None
+    if case.template == ISSUES_CRITERIA:
+        files["criteria:issued"] = case.criteria
+        files[f"template:{ATTACHMENT_TEMPLATE}"] = TEMPLATES / "attachments" / f"{ATTACHMENT_TEMPLATE}.docx"
+    return {"case": case_digest, **{role: _sha(path) for role, path in files.items()}}
+
+
+def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared | tuple[Problem, ...]:
+    """Load, validate, rank and compose one case; only the problems when it cannot even be read."""
+    planned = plan(path, registry, options)
+    if not isinstance(planned, Planned):
+        return planned
+    return _prepare(planned, registry)
+
+
+def _prepare(planned: Planned, registry: Registry) -> Prepared:
+    case = planned.case
+    problems = list(validate_case(case, registry, planned.day, decision_templates()))
+    wording: Mapping[str, str] = {}
+    if case.template in decision_templates():
+        wording, found = _wording(case.template)
+        problems.extend(found)
+        problems.extend(wording_problems(case, wording))
+    tables, annex_agencies, score_problems = _annex_tables(case)
+    problems.extend(score_problems)
+    criteria = _issued_criteria(case, problems)
     if errors(problems):
-        return Prepared(case, None, prints, statuses, tuple(problems), {})
+        return Prepared(case, None, planned.fingerprints, planned.statuses, tuple(problems), {})
     decision = compose_decision(case, registry, wording, tables, criteria)
-    return Prepared(case, decision, prints, statuses, tuple(problems),
+    return Prepared(case, decision, planned.fingerprints, planned.statuses, tuple(problems),
                     {annex.key: annex_agencies.get(annex.key.rpartition("-")[2], ()) for annex in decision.annexes})
 
 
+def _wording(template: str) -> tuple[Mapping[str, str], tuple[Problem, ...]]:
+    try:
+        return read_yaml(TEMPLATES / "decisions" / f"{template}.yaml").data, ()
+    except InputError as exc:
+        return {}, exc.problems
+
+
 def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[str, tuple[str, ...]],
-                                       dict[str, str], list[Problem]]:
+                                       list[Problem]]:
     """Read, check and rank each published index's score sheet: annex tables per index, the agencies
-    each annex lists, the digests of what was read, and every problem found."""
+    each annex lists, and every problem found."""
     tables: dict[str, tuple[AnnexTable, ...]] = {}
     listed: dict[str, tuple[str, ...]] = {}
-    digests: dict[str, str] = {}
     problems: list[Problem] = []
     if not case.publishes:
-        return tables, listed, digests, problems
+        return tables, listed, problems
     if case.agencies is None:
-        return tables, listed, digests, [Problem(
+        return tables, listed, [Problem(
             "case.missing_key", "Thiếu khóa «agencies» (danh sách cơ quan để đối chiếu bảng điểm).",
             case.location("agencies"), "Thêm agencies: <đường dẫn tới tệp danh sách cơ quan>.")]
     try:
-        agencies = read_agencies(case.agencies)
-        digests["agencies"] = agencies.sha256
+        agencies = cached(read_agencies, case.agencies)
     except InputError as exc:
-        return tables, listed, digests, list(exc.problems)
+        return tables, listed, list(exc.problems)
     for index in case.publishes:
         source = case.scores.get(index)
         if source is None:
@@ -182,7 +220,7 @@ def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[s
                                     case.location("scores"), f"Thêm scores: {{{index}: {{sheet: <tệp .xlsx>}}}}."))
             continue
         try:
-            ranking, found = _rank_index(index, source, agencies, digests)
+            ranking, found = _rank_index(index, source, agencies)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -190,20 +228,18 @@ def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[s
         if ranking is not None:
             tables[index] = annex_tables(ranking, numbered=not case.annexes_per_group)
             listed[index] = tuple(row.agency for group in ranking.groups for row in group.rows)
-    return tables, listed, digests, problems
+    return tables, listed, problems
 
 
-def _issued_criteria(case: Case, problems: list[Problem], digests: dict[str, str]) -> CriteriaSet | None:
+def _issued_criteria(case: Case, problems: list[Problem]) -> CriteriaSet | None:
     """The criteria set a `ban-hanh-bo-tieu-chi` decision issues, checked against what the case declares."""
     if case.template != ISSUES_CRITERIA or case.criteria is None:
         return None
     try:
-        criteria = read_criteria(case.criteria)
+        criteria = cached(read_criteria, case.criteria)
     except InputError as exc:
         problems.extend(exc.problems)
         return None
-    digests["criteria:issued"] = criteria.sha256
-    digests[f"template:{ATTACHMENT_TEMPLATE}"] = _sha(TEMPLATES / "attachments" / f"{ATTACHMENT_TEMPLATE}.docx")
     names = ("lĩnh vực", "tiêu chí", "tiêu chí thành phần")
     for group_id, declared in case.declared_counts.items():
         group = criteria.group(group_id)
@@ -229,40 +265,39 @@ def _issued_criteria(case: Case, problems: list[Problem], digests: dict[str, str
 def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path):
     """One score sheet read, checked and ranked on its own (`qdgen rank`): (ranking or None, problems)."""
     try:
-        return _rank_index(index, ScoreSource(index, sheet, criteria), read_agencies(agencies), {})
+        return _rank_index(index, ScoreSource(index, sheet, criteria), read_agencies(agencies))
     except InputError as exc:
         return None, list(exc.problems)
 
 
-def _rank_index(index: str, source: ScoreSource, agencies: AgencyList, digests: dict[str, str]):
+def _rank_index(index: str, source: ScoreSource, agencies: AgencyList):
     """(ranking or None when the sheet has errors, problems); raises InputError for unreadable files."""
     if index == "par":
         if source.criteria is None:
             return None, [Problem("case.missing_criteria", "Bảng điểm PAR cần bộ tiêu chí (criteria).",
                                   Location(file=source.sheet), "Thêm criteria: <tệp bộ tiêu chí .yaml>.")]
-        criteria = read_criteria(source.criteria)
-        digests[f"criteria:{index}"] = criteria.sha256
+        criteria = cached(read_criteria, source.criteria)
         table, problems = read_par_sheet(source.sheet, criteria, agencies)
-        digests[f"sheet:{index}"] = table.sha256
         return (None if errors(problems) else rank_par(table, criteria, agencies)), problems
     table, problems = read_sipas_sheet(source.sheet, agencies)
-    digests[f"sheet:{index}"] = table.sha256
     return (None if errors(problems) else rank_sipas(table, agencies)), problems
 
 
 def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseResult:
-    prepared = prepare(path, registry, options)
-    if not isinstance(prepared, Prepared):
-        return CaseResult(path, "failed", problems=prepared)
-    case = prepared.case
+    """Build one case unless its outputs are up to date (decided from fingerprints alone, nothing parsed)."""
+    planned = plan(path, registry, options)
+    if not isinstance(planned, Planned):
+        return CaseResult(path, "failed", problems=planned)
+    case = planned.case
     target = options.out / case.name
     previous = read_manifest(target)
-    why = reasons(prepared.fingerprints, previous.get("fingerprints") if previous else None,
-                  prepared.statuses, previous.get("citations") if previous else None)
+    why = reasons(planned.fingerprints, previous.get("fingerprints") if previous else None,
+                  planned.statuses, previous.get("citations") if previous else None)
+    if not why:
+        return CaseResult(path, "up_to_date", target)
+    prepared = _prepare(planned, registry)
     if prepared.decision is None:
         return CaseResult(path, "failed", target, reasons=why if previous else (), problems=prepared.problems)
-    if not why:
-        return CaseResult(path, "up_to_date", target, problems=prepared.problems)
     if case.is_issued and previous is not None:
         return CaseResult(path, "failed", target, reasons=why, problems=prepared.problems + (Problem(
             "build.issued_changed",
@@ -337,8 +372,24 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         os.replace(staging, target)
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha(path: Path | None) -> str:
+    """sha256 of a file; a missing one gets a marker, so its fingerprint differs and the full build says why."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, AttributeError):
+        return "absent"
+
+
+_parsed: dict[tuple, object] = {}
+
+
+def cached(reader, path: Path):
+    """`reader(path)`, parsed once per process for the same content: a batch shares its criteria set and
+    agency list. Keyed by the file's bytes, so an edited file is read again."""
+    key = (reader.__name__, path.resolve(), _sha(path))
+    if key not in _parsed:
+        _parsed[key] = reader(path)
+    return _parsed[key]
 
 
 def validate_cases(paths: Iterable[Path], options: BuildOptions) -> dict[Path, tuple[Problem, ...]]:

@@ -126,6 +126,8 @@ def test_annex_layout(built):
             grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
             assert len(grid) == len(header.cells)
             assert sum(grid) <= 16838 - 1701 - 851 + 2
+            for row in table.rows:  # Word reads the cells' widths, LibreOffice the grid: both must agree
+                assert [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in row._tr.tc_lst] == grid
 
 
 def test_draft_annex_leaves_number_and_day_blank(built):

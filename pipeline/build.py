@@ -82,13 +82,15 @@ _worker_state: dict[str, object] = {}
 
 
 def build_cases(paths: Sequence[Path], options: BuildOptions, workers: int | None = None) -> tuple[CaseResult, ...]:
-    """Build every case; results in the order of `paths`. Large batches use a process pool."""
+    """Build every case; results in the order of `paths`. `workers` processes share the work (default:
+    one per core for batches of PARALLEL_FROM cases or more, else none)."""
     try:
         registry = load_registry(options)
     except InputError as exc:
         return tuple(CaseResult(path, "failed", problems=exc.problems) for path in paths)
-    workers = workers or min(os.cpu_count() or 1, len(paths))
-    if workers < 2 or len(paths) < PARALLEL_FROM:
+    if workers is None:  # by default only batches large enough to repay starting the workers
+        workers = min(os.cpu_count() or 1, len(paths)) if len(paths) >= PARALLEL_FROM else 1
+    if workers < 2 or len(paths) < 2:
         return tuple(build_case(path, registry, options) for path in paths)
     _worker_state.update(registry=registry, options=options)  # inherited by forked workers
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(options,)) as pool:

@@ -37,3 +37,24 @@ def test_template_variables_are_what_compose_produces():
     decision = prepared.decision
     assert load_template(TEMPLATES / "decisions" / "cong-bo-chi-so.docx").variables <= set(context_of(decision))
     assert load_template(TEMPLATES / "annexes" / "bang-xep-hang.docx").variables == {"annex"}
+
+
+def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
+    """Templates compiled once and inputs parsed once per process change nothing in the output, and
+    neither does building in a process pool."""
+    from pipeline import build, render
+
+    cases = sorted(p for p in CASES.iterdir() if (p / "case.yaml").exists())
+    options = BuildOptions(out=tmp_path / "warm", build_day=BUILD_DAY)
+    build_cases(cases, BuildOptions(out=tmp_path / "first", build_day=BUILD_DAY))  # fills the caches
+    warm = build_cases(cases, options, workers=1)
+    render._compile.cache_clear()
+    build._parsed.clear()
+    cold = build_cases(cases, BuildOptions(out=tmp_path / "cold", build_day=BUILD_DAY), workers=1)
+    pooled = build_cases(cases * 1, BuildOptions(out=tmp_path / "pooled", build_day=BUILD_DAY), workers=2)
+    assert {r.status for r in warm + cold} == {"built"}
+    for folder in ("cold", "pooled"):
+        for produced in sorted((tmp_path / "warm").rglob("*.docx")):
+            other = tmp_path / folder / produced.relative_to(tmp_path / "warm")
+            assert other.read_bytes() == produced.read_bytes(), other
+    assert len(pooled) == len(cases)

@@ -41,7 +41,7 @@ from pipeline.ooxml import (
     twips_to_mm,
 )
 from pipeline.problems import Location, Problem, Severity
-from pipeline.vn import roman
+from pipeline.vn import legacy_encoding_sample, roman
 
 MAX_PER_RULE = 20
 DATA_TABLE_ROWS = 3  # ANX-07/ANX-08 look at annex tables with a header row and at least two rows of data
@@ -100,9 +100,6 @@ _CAPITALS = (
     (re.compile(r"(?<=[\w,] )Khoản \d+"), "«khoản» viết thường khi viện dẫn"),
     (re.compile(r"(?<=[\w,] )Điểm [a-zđ]\b"), "«điểm» viết thường khi viện dẫn"),
 )
-# Latin-1 characters that are not Vietnamese letters; next to a letter they betray TCVN3/VNI text
-_LEGACY = "¡¢£¤¥¦§¨©ª¬®¯±´µ¶·¸¹º¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ"
-_LEGACY_TEXT = re.compile(f"[A-Za-z][{_LEGACY}]|[{_LEGACY}][A-Za-z]")
 _ALIGNMENTS = {"left": "căn trái", "center": "căn giữa", "right": "căn phải", "both": "căn đều hai lề",
                "distribute": "căn đều hai lề"}
 
@@ -698,8 +695,7 @@ def _check_fonts(c: _Checker) -> None:
         if not unicodedata.is_normalized("NFC", paragraph.text):
             c.report("FONT-03", "Chữ tiếng Việt cần ở dạng Unicode dựng sẵn (NFC), thấy dạng tổ hợp (NFD).",
                      paragraph)
-        elif _LEGACY_TEXT.search(paragraph.text):
-            sample = _LEGACY_TEXT.search(paragraph.text).group(0)
+        elif sample := legacy_encoding_sample(paragraph.text):
             c.report("FONT-03", f"Chữ cần mã Unicode, thấy dấu hiệu bảng mã TCVN3/VNI («{sample}»).",
                      paragraph)
 

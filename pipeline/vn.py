@@ -17,7 +17,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Legacy 8-bit Vietnamese encodings read as Latin-1/cp1252 leave these tell-tale characters.
 # TCVN3 (ABC) puts precomposed vowels at ¸ ¹ µ ¶ · Ê Ë Ì …; VNI typing leaves "Vieät Nam".
-_LEGACY_HINTS = re.compile(r"[¸¹µ¶·ÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞ®©¬«ª]|[aeoAEO][äöåø][tcpmn]")
+# Latin-1 characters that are not Vietnamese letters; next to a letter they betray TCVN3/VNI bytes read as
+# Latin-1. Vietnamese capitals such as Ô, Ò, Ý are not among them, so "Ông", "HÒA", "Ý kiến" pass.
+_LEGACY_CHARACTERS = "¡¢£¤¥¦§¨©ª¬®¯±´µ¶·¸¹º¼½¾¿ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ"
+_LEGACY_TEXT = re.compile(f"[A-Za-z][{_LEGACY_CHARACTERS}]|[{_LEGACY_CHARACTERS}][A-Za-z]")
 
 
 def nfc(text: str) -> str:
@@ -43,9 +46,15 @@ def control_characters(text: str, allow_newline: bool = False) -> list[str]:
     return found
 
 
+def legacy_encoding_sample(text: str) -> str | None:
+    """The first two characters that look like TCVN3/VNI bytes shown as Latin-1 (`©n` in `nh©n`), or None."""
+    found = _LEGACY_TEXT.search(text)
+    return found.group(0) if found else None
+
+
 def looks_like_legacy_encoding(text: str) -> bool:
     """True when text looks like TCVN3/VNI bytes shown as Latin-1 instead of Unicode."""
-    return bool(_LEGACY_HINTS.search(text))
+    return legacy_encoding_sample(text) is not None
 
 
 def upper(text: str) -> str:

@@ -47,6 +47,8 @@ BAD_CASES = {
                       "assessed_year: 2022", "assessed_year"),
     "control_character": ("  - Thường trực Tỉnh ủy", "  - \"Thường trực\\u0007 Tỉnh ủy\"", "case.control_character",
                           "Thường trực\\u0007", "recipients[0]"),
+    "legacy_encoding": ("  - Thường trực Tỉnh ủy", "  - Th­êng trùc TØnh ñy", "case.legacy_encoding",
+                        "TØnh", "recipients[0]"),
     "issued_without_day": ("date: 2024-02-05", "date: 2024-02", "case.issued_without_day", "date: 2024-02", "date"),
     "unknown_template": ("template: cong-bo-chi-so", "template: cong-bo-chi-s", "case.unknown_template",
                          "template:", "template"),
@@ -73,6 +75,13 @@ def test_bad_case_is_reported_with_location_and_nothing_is_written(name, tmp_pat
         assert location["line"] == _line_of(text, needle)
     assert not out.exists() or not any(out.iterdir())
     assert "Traceback" not in result.stderr
+
+
+def test_vietnamese_capitals_are_not_taken_for_a_legacy_encoding(tmp_path, runner):
+    text = BASE.replace("  - Thường trực Tỉnh ủy", "  - Ông Chủ tịch ỦY BAN NHÂN DÂN TỈNH (Ý kiến, Ô tô, ĐỒNG Ý)")
+    folder = _write_case(tmp_path, text)
+    result = runner.invoke(main, ["validate", str(folder), "--json"])
+    assert result.exit_code == 0, result.stderr
 
 
 def test_all_problems_are_reported_at_once(tmp_path, runner):

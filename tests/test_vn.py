@@ -69,6 +69,10 @@ def test_control_characters_and_legacy_text():
     assert vn.control_characters("a\nb") == ["U+000A"]
     assert vn.looks_like_legacy_encoding("Uû ban nh©n d©n")  # TCVN3 bytes read as Latin-1
     assert not vn.looks_like_legacy_encoding("Ủy ban nhân dân tỉnh Lạng Sơn")
+    # Vietnamese capitals that are also Latin-1 letters are not legacy bytes
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Ông Nguyễn Văn A", "Ý kiến", "ĐỒNG Ý", "Ô tô", "ÂM"):
+        assert not vn.looks_like_legacy_encoding(text), text
+    assert vn.legacy_encoding_sample("Uû ban") == "Uû"
 
 
 def test_roman_numerals():

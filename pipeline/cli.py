@@ -1,7 +1,8 @@
 """The `qdgen` command: arguments in, one call, a report out, an exit code (0 ok, 1 problems, 2 usage).
 
 The only module that imports click. Human reports go to stderr, `--json` to stdout; no input ever
-produces a traceback.
+produces a traceback. Each command imports the stages it runs when it runs: docxtpl, openpyxl, pikepdf and
+the input schemas take about 0.4 s to import, which `qdgen check` and `--help` should not pay.
 """
 
 from __future__ import annotations
@@ -10,18 +11,15 @@ import datetime as dt
 import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__, report, vn
-from pipeline import archive as archiving
-from pipeline import regenerate as regen
-from pipeline.agencies import read_agencies
-from pipeline.blanksheet import write_blank_scoresheet
-from pipeline.build import BUNDLED_REGISTRY, BuildOptions, build_cases, load_registry, rank_sheet, validate_cases
-from pipeline.criteria import read_criteria
-from pipeline.legal import describe
 from pipeline.problems import InputError
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildOptions
 
 
 def _day(_ctx, _param, value: str | None) -> dt.date | None:
@@ -38,6 +36,8 @@ def registry_option(function):
 
     @functools.wraps(function)
     def wrapper(*args, registries: tuple[Path, ...], no_bundled: bool, **kwargs):
+        from pipeline.build import BUNDLED_REGISTRY
+
         return function(*args, registries=tuple(registries) if no_bundled else (BUNDLED_REGISTRY, *registries),
                         **kwargs)
 
@@ -55,6 +55,8 @@ cases_argument = click.argument("cases", nargs=-1, required=True, type=click.Pat
 
 
 def _options(out: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> BuildOptions:
+    from pipeline.build import BuildOptions
+
     return BuildOptions(out=out, registry_dirs=registries, as_of=as_of)
 
 
@@ -79,6 +81,8 @@ def main() -> None:
 def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_of: dt.date | None,
           as_json: bool) -> None:
     """Tạo quyết định (.docx), phụ lục và manifest.json cho từng hồ sơ CASES."""
+    from pipeline.build import build_cases
+
     results = build_cases(list(cases), _options(out, registries, as_of))
     failed = False
     for result in results:
@@ -109,6 +113,8 @@ def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_o
 @click.option("--json", "as_json", is_flag=True, help="In các vấn đề dạng JSON ra stdout.")
 def validate(cases: tuple[Path, ...], registries: tuple[Path, ...], as_of: dt.date | None, as_json: bool) -> None:
     """Kiểm tra hồ sơ CASES, liệt kê mọi vấn đề cùng vị trí; không ghi gì."""
+    from pipeline.build import validate_cases
+
     found = validate_cases(list(cases), _options(Path("."), registries, as_of))
     any_error = False
     for case, problems in found.items():
@@ -121,6 +127,8 @@ def validate(cases: tuple[Path, ...], registries: tuple[Path, ...], as_of: dt.da
 
 
 def _registry_or_exit(options: BuildOptions):
+    from pipeline.build import load_registry
+
     try:
         return load_registry(options)
     except InputError as exc:
@@ -139,6 +147,8 @@ def basis() -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
 def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: bool) -> None:
     """Mọi văn bản trong danh mục và tình trạng hiệu lực của chúng vào một ngày (mặc định: hôm nay)."""
+    from pipeline.legal import describe
+
     options = _options(Path("."), registries, as_of)
     registry = _registry_or_exit(options)
     day = as_of or options.build_day
@@ -165,6 +175,8 @@ def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: boo
 @as_of_option
 def basis_show(doc_id: str, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
     """Một văn bản: các trường, tình trạng hôm nay và chuỗi thay thế, sửa đổi."""
+    from pipeline.legal import describe
+
     options = _options(Path("."), registries, as_of)
     registry = _registry_or_exit(options)
     doc = registry.get(doc_id)
@@ -194,6 +206,8 @@ def basis_affected(items: tuple[str, ...], registries: tuple[Path, ...], as_json
 
     Cách dùng: qdgen basis affected ID... CASES...  (CASES là thư mục hồ sơ).
     """
+    from pipeline import regenerate as regen
+
     registry = _registry_or_exit(_options(Path("."), registries, None))
     paths = [Path(item) for item in items if Path(item).exists()]
     ids = [item for item in items if not Path(item).exists()]
@@ -225,6 +239,8 @@ def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, registrie
               as_of: dt.date | None) -> None:
     """Đưa quyết định đã ban hành CASE vào danh mục căn cứ (kèm văn bản nó thay thế), rồi liệt kê các
     dự thảo DRAFTS nay viện dẫn văn bản đã bị thay thế."""
+    from pipeline import regenerate as regen
+
     options = _options(Path("out"), registries, as_of)
     added = regen.add_to_registry(case, list(drafts), options, into or registries[-1])
     if not isinstance(added, regen.RegistryAddition):
@@ -253,6 +269,8 @@ def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, registrie
 def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tuple[Path, ...],
                as_of: dt.date | None) -> None:
     """Liệt kê dự thảo viện dẫn văn bản hết hiệu lực (kèm so sánh căn cứ trước/sau); --apply để sửa và tạo lại."""
+    from pipeline import regenerate as regen
+
     options = _options(out, registries, as_of)
     _registry_or_exit(options)
     plans, results = regen.regenerate(list(cases), options, write)
@@ -286,6 +304,8 @@ def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tupl
 
 def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
     """Build (or find up to date) each case; exits 1 when any cannot be built."""
+    from pipeline.build import build_cases
+
     results = build_cases(list(cases), options)
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
@@ -312,6 +332,8 @@ def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
 def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: str, timeout: float, workers: int,
             registries: tuple[Path, ...], as_json: bool) -> None:
     """Bản lưu trữ PDF/A của các quyết định đã ban hành (dự thảo bị từ chối)."""
+    from pipeline import archive as archiving
+
     folders = _built_dirs(cases, _options(build_dir, registries, None))
     with click.progressbar(length=0, label="Chuyển sang PDF/A", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
@@ -346,6 +368,8 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
 @as_of_option
 def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
     """Ảnh PNG các trang của quyết định và phụ lục, để xem nhanh không cần Word."""
+    from pipeline import archive as archiving
+
     [folder] = _built_dirs((case,), _options(build_dir, registries, as_of))
     files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
     try:
@@ -369,6 +393,8 @@ existing_file = click.Path(path_type=Path, exists=True, dir_okay=False)
 @click.option("--json", "as_json", is_flag=True, help="In bảng xếp hạng dạng JSON ra stdout.")
 def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None, as_json: bool) -> None:
     """Đọc, kiểm tra và xếp hạng một bảng điểm; in bảng xếp hạng theo từng nhóm."""
+    from pipeline.build import rank_sheet
+
     index = index or ("par" if criteria else "sipas")
     ranking, problems = rank_sheet(index, sheet, criteria, agencies)
     _echo_problems(problems)
@@ -397,6 +423,10 @@ def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None, 
               help="Tệp .xlsx sẽ ghi (không ghi đè tệp đã có).")
 def scoresheet(criteria: Path, agencies: Path, output: Path) -> None:
     """Bảng điểm trống để Hội đồng thẩm định điền: tiêu đề khóa, mỗi ô giới hạn 0…điểm tối đa."""
+    from pipeline.agencies import read_agencies
+    from pipeline.blanksheet import write_blank_scoresheet
+    from pipeline.criteria import read_criteria
+
     if output.exists():
         click.echo(f"lỗi: {output} đã có; chọn tên khác (không ghi đè).", err=True)
         sys.exit(1)
@@ -406,3 +436,44 @@ def scoresheet(criteria: Path, agencies: Path, output: Path) -> None:
         _echo_problems(exc.problems)
         sys.exit(1)
     click.echo(f"✓ {output}", err=True)
+
+
+def _docx_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The files to check: each path as given, a folder as the .docx files in it (Word's `~$` lock files
+    left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.docx") if not p.name.startswith("~$")))
+        else:
+            files.append(path)
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Kiểm tra thể thức Nghị định 30/2020/NĐ-CP của các tệp .docx (do máy tạo hay gõ bằng Word).
+
+    PATHS là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Mã thoát 0 khi không tệp nào vi phạm
+    quy tắc bắt buộc (lỗi); cảnh báo (theo mẫu, theo thực tiễn) không làm hỏng kết quả.
+    """
+    from pipeline.formatrules import check_docx
+    from pipeline.nd30rules import KIND_NAMES
+
+    files = _docx_files(paths)
+    if not files:
+        raise click.UsageError("không có tệp .docx nào trong các thư mục đã cho.")
+    results = [check_docx(path) for path in files]
+    for result in results:
+        kind = KIND_NAMES[result.kind] if result.kind else "không đọc được"
+        mark = "✓" if result.passed else "✗"
+        click.echo(f"{mark} {result.path}: {kind} — {report.summary(result.problems)}", err=True)
+        _echo_problems(result.problems)
+    failed = sum(1 for result in results if not result.passed)
+    if len(results) > 1:
+        click.echo(f"{len(results)} tệp: {len(results) - failed} đạt, {failed} không đạt.", err=True)
+    if as_json:
+        click.echo(report.to_json([result.to_json() for result in results]))
+    sys.exit(1 if failed else 0)

@@ -341,8 +341,14 @@ def read_docx(path: Path) -> Document:
             return _read(Path(path), _Package(archive))
     except zipfile.BadZipFile as error:
         raise DocxError("không phải tệp .docx (không đọc được dạng nén zip)") from error
+    except FileNotFoundError as error:
+        raise DocxError("không có tệp này") from error
+    except IsADirectoryError as error:
+        raise DocxError("đây là thư mục, không phải tệp .docx") from error
+    except PermissionError as error:
+        raise DocxError("không có quyền đọc tệp") from error
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise DocxError(f"không đọc được tệp: {error}") from error
+        raise DocxError(f"lỗi khi đọc ({error})") from error
 
 
 def _read(path: Path, package: _Package) -> Document:

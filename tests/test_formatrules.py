@@ -8,6 +8,7 @@ recognised as another kind of document and gets the general rules only.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import unicodedata
 import zipfile
@@ -606,3 +607,62 @@ ACCEPTED = (
 def test_allowed_variants_give_no_problem(sources, tmp_path, name, change):
     found = check_docx(rewrite(sources["decision"], tmp_path / "v.docx", {DOCUMENT: change})).problems
     assert [f"{x.code} {x.location} {x.message}" for x in found] == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The command
+
+
+def test_cli_passes_a_folder_of_generated_documents(built, runner):
+    from pipeline.cli import main
+
+    result = runner.invoke(main, ["check", str(built / "lang-son-2023-issued"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sorted((Path(x["file"]).name, x["kind"], x["passed"], x["problems"]) for x in report) == [
+        ("phu-luc-1-sipas.docx", "annex", True, []), ("phu-luc-2-par.docx", "annex", True, []),
+        ("quyet-dinh.docx", "decision", True, [])]
+    assert "✓" in result.stderr and "quyết định — 0 lỗi, 0 cảnh báo" in result.stderr
+
+
+def test_cli_fails_on_a_required_rule_and_says_where(corpus, runner):
+    from pipeline.cli import main
+
+    _, path = corpus["tháng 03"]
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "[HDR-07]" in result.stderr and "đoạn " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_warnings_alone_still_pass(corpus, runner):
+    from pipeline.cli import main
+
+    _, path = corpus["a header row that does not repeat"]
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "cảnh báo: " in result.stderr and "[ANX-07]" in result.stderr
+
+
+def test_cli_on_the_decree_finds_its_three_real_errors(runner):
+    from pipeline.cli import main
+
+    result = runner.invoke(main, ["check", str(DECREE), "--json"])
+    assert result.exit_code == 1
+    [report] = json.loads(result.stdout)
+    assert report["kind"] == "other" and report["kind_name"] == "văn bản loại khác"
+    assert [(p["code"], p["location"]["paragraph"]) for p in report["problems"]] == [
+        ("FONT-01", 230), ("FONT-03", 260), ("FONT-02", 360)]
+
+
+def test_cli_names_a_missing_file_in_vietnamese(tmp_path, built, runner):
+    from pipeline.cli import main
+
+    missing = tmp_path / "khong-co.docx"
+    result = runner.invoke(main, ["check", str(missing), str(built / "lang-son-2023-issued" / "quyet-dinh.docx")])
+    assert result.exit_code == 1
+    assert f"✗ {missing}: không đọc được" in result.stderr
+    assert "không có tệp này" in result.stderr
+    assert "2 tệp: 1 đạt, 1 không đạt." in result.stderr
+    result = runner.invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 2 and "không có tệp .docx nào" in result.stderr

@@ -23,7 +23,14 @@ from docxtpl import DocxTemplate
 from pipeline.package import CoreProperties, read_parts, write_package
 
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-_LISTING = re.compile(r"[\n\t\a\f]")
+_LISTING_CHARACTERS = "\n\t\a\f"
+
+
+def _has_listing(xml: str) -> bool:
+    """Whether a rendered value holds a line break, tab, bell or form feed (past the XML declaration's
+    line end). `str.find` per character: a regex character class over the part is ten times slower."""
+    start = xml.index("<", 2)
+    return any(xml.find(character, start) != -1 for character in _LISTING_CHARACTERS)
 
 
 def jinja_environment() -> jinja2.Environment:
@@ -75,7 +82,7 @@ def render(template: CompiledTemplate, context: Mapping[str, Any], core: CorePro
     parts = dict(template.static)
     for part, compiled in template.compiled.items():
         xml = compiled.render(context)
-        if _LISTING.search(xml, xml.index("<", 2)):  # past the XML declaration and its line end
+        if _has_listing(xml):
             # a value holds a line break (or tab): turn it into Word's (costly, so only then)
             xml = patcher.resolve_listing(xml)
         if part in template.column_loops:
@@ -91,8 +98,7 @@ def context_of(record: Any) -> dict[str, Any]:
 
 
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"/>')
-_ROW_START = re.compile(r"(?=<w:tr[ >])")
-_CELL_WIDTH = re.compile(r'<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>')
+_ROW_OR_CELL_WIDTH = re.compile(r'<w:tr[ >]|<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>')
 _TABLE_WIDTH = re.compile(r'<w:tblW (?:w:w="(\d+)" w:type="dxa"|w:type="dxa" w:w="(\d+)")/>')
 
 
@@ -102,7 +108,8 @@ def _fit_tables(xml: str) -> str:
     LibreOffice lays columns out from `w:tblGrid`, Word from the cells' `w:tcW`; after a column
     loop neither matches the new column count, so both are rewritten. The first two columns
     (number and name) keep their template widths. Works on the serialised XML of our own templates
-    (no nested tables) with plain string search, many times faster than parsing the document.
+    (no nested tables) with one regular-expression pass per table, many times faster than parsing
+    the document.
     """
     pieces, position = [], 0
     while (start := xml.find("<w:tbl>", position)) != -1:
@@ -114,22 +121,30 @@ def _fit_tables(xml: str) -> str:
 
 def _fit_table(table: str) -> str:
     grid_start, grid_end = table.find("<w:tblGrid>"), table.find("</w:tblGrid>")
-    head, *rows = _ROW_START.split(table)
-    if grid_start < 0 or not rows:
+    first_row = table.find("<w:tr")
+    if grid_start < 0 or first_row < 0:
         return table
     template_widths = [int(width) for width in _GRID_COL.findall(table, grid_start, grid_end)]
-    columns = rows[0].count("<w:tc>")
+    row_end = table.find("</w:tr>", first_row)
+    columns = table.count("<w:tc>", first_row, row_end)
     if columns == len(template_widths) or len(template_widths) < 2:
         return table
-    total = int(next(width for width in _TABLE_WIDTH.search(head).groups() if width))
+    total = int(next(width for width in _TABLE_WIDTH.search(table, 0, first_row).groups() if width))
     fixed = template_widths[:2]
     share = (total - sum(fixed)) // max(columns - 2, 1)
     widths = fixed + [share] * (columns - 2)
     grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-    head = head[:grid_start] + grid + head[grid_end:]
+    cell_widths = [f'<w:tcW w:type="dxa" w:w="{width}"/>' for width in widths]
+    spare = f'<w:tcW w:type="dxa" w:w="{share}"/>'
+    cell = 0
 
-    def fit(row: str) -> str:
-        position = iter(widths)
-        return _CELL_WIDTH.sub(lambda _: f'<w:tcW w:type="dxa" w:w="{next(position, share)}"/>', row)
+    def fit(match: re.Match) -> str:
+        """Row starts restart the count; each cell width in a row takes the next column's width."""
+        nonlocal cell
+        if match.group().startswith("<w:tr"):
+            cell = 0
+            return match.group()
+        cell += 1
+        return cell_widths[cell - 1] if cell <= len(cell_widths) else spare
 
-    return head + "".join(fit(row) for row in rows)
+    return table[:grid_start] + grid + _ROW_OR_CELL_WIDTH.sub(fit, table[grid_end:])

@@ -153,5 +153,7 @@ def _check_presence(table: ScoreTable, agencies: AgencyList, groups: tuple[str, 
 
 def is_not_assessed(criterion_id: str, listed: Collection[str]) -> bool:
     """Whether the criterion or one of its ancestors is among the ids `listed` as not assessed."""
+    if not listed:
+        return False
     parts = criterion_id.split(".")
     return any(".".join(parts[:end]) in listed for end in range(1, len(parts) + 1))

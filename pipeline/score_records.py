@@ -8,6 +8,7 @@ Constructors take values, never paths to read. Points are `Decimal`, never float
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping
@@ -45,6 +46,15 @@ class AgencyList:
     groups: tuple[AgencyGroup, ...]
     source: Path | None = None
     sha256: str | None = None
+    _by_key: Mapping[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every row of every sheet is matched by name: a dict keeps that linear in the rows.
+        by_key: dict[str, tuple[str, str]] = {}
+        for group in self.groups:
+            for name in group.agencies:
+                by_key.setdefault(agency_key(name), (group.id, name))
+        object.__setattr__(self, "_by_key", by_key)
 
     def group(self, group_id: str) -> AgencyGroup | None:
         return next((group for group in self.groups if group.id == group_id), None)
@@ -55,12 +65,7 @@ class AgencyList:
         Matching ignores case, spacing, dash style, tone-mark placement (`Uỷ`/`Ủy`) and
         the spelling of "Ủy ban nhân dân" as "UBND".
         """
-        key = agency_key(text)
-        for group in self.groups:
-            for name in group.agencies:
-                if agency_key(name) == key:
-                    return group.id, name
-        return None
+        return self._by_key.get(agency_key(text))
 
     def suggest(self, text: str) -> str | None:
         """The listed name closest to `text` (for a "did you mean" hint), or None when nothing is close."""
@@ -80,6 +85,7 @@ class AgencyList:
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+@functools.lru_cache(maxsize=8192)
 def agency_key(text: str) -> str:
     """A comparison key for agency names: see `AgencyList.find`."""
     return _tone_key(text).replace(_UBND, "ubnd")
@@ -132,6 +138,8 @@ class Criterion:
 
     def maximum_without(self, not_assessed: Collection[str]) -> Decimal:
         """This node's maximum when the criteria `not_assessed` (ids) are not assessed; 0 when it is one."""
+        if not not_assessed:
+            return self.maximum
         if self.id in not_assessed:
             return Decimal(0)
         return self.maximum - sum((child.maximum - child.maximum_without(not_assessed)
@@ -168,9 +176,14 @@ class CriteriaGroup:
     id: str
     fields: tuple[Criterion, ...]
     bands: tuple[Band, ...] = ()
+    _by_id: Mapping[str, Criterion] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Looked up for every cell of every sheet row: index the tree once.
+        object.__setattr__(self, "_by_id", {node.id: node for top in self.fields for node in top.walk()})
 
     def find(self, criterion_id: str) -> Criterion | None:
-        return next((node for top in self.fields for node in top.walk() if node.id == criterion_id), None)
+        return self._by_id.get(criterion_id)
 
 
 @dataclass(frozen=True, slots=True)

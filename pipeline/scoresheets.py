@@ -26,8 +26,9 @@ Numbers may be typed as text with a decimal comma (`85,5`).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -182,7 +183,7 @@ def _read_sheet(sheet: Sheet, reading: _Reading) -> None:
                     f"hoặc xóa trang tính không dùng.")
         return
     first, last, name_column = header
-    columns = _columns(sheet, first, last, reading)
+    columns = frozen_map(_columns(sheet, first, last, reading))  # shared by every row's locations
     before = len(reading.rows)
     for row in range(last + 1, sheet.max_row + 1):
         _read_row(sheet, row, columns, reading)
@@ -244,9 +245,9 @@ def _columns(sheet: Sheet, first: int, last: int, reading: _Reading) -> dict[str
     return columns
 
 
-def _read_row(sheet: Sheet, row: int, columns: dict[str, int], reading: _Reading) -> None:
+def _read_row(sheet: Sheet, row: int, columns: Mapping[str, int], reading: _Reading) -> None:
     """One row below the header: an agency's scores, or a row to skip (see the module docstring)."""
-    where = {key: sheet.location(reading.path, row, column) for key, column in columns.items()}
+    where = _RowLocations(sheet, reading.path, row, columns)
     cells = {key: sheet.cell(row, column) for key, column in columns.items()}
     value_keys = [key for key in columns if key not in (STT, AGENCY, GROUP, NOT_ASSESSED, NOTE)]
     if cells[AGENCY].formula_without_value:
@@ -281,26 +282,50 @@ def _read_row(sheet: Sheet, row: int, columns: dict[str, int], reading: _Reading
         _check_group(cells[GROUP], group, agency, where[GROUP], reading)
     listed = _not_assessed(cells.get(NOT_ASSESSED))
     values: dict[str, Decimal] = {}
+    not_assessed = set(listed)
     for key in value_keys:
-        required = reading.spec.required(key, group, set(listed))
-        value = _value(cells[key], required, agency, where[key], reading)
+        value = _value(cells[key], lambda: reading.spec.required(key, group, not_assessed), agency,
+                       lambda: where[key], reading)
         if value is not None:
             values[key] = value
-    reading.rows.append(ScoreRow(agency, group, frozen_map(values), listed, frozen_map(where)))
+    reading.rows.append(ScoreRow(agency, group, frozen_map(values), listed, where))
 
 
-def _value(cell: Cell, required: bool, agency: str, where: Location, reading: _Reading) -> Decimal | None:
+class _RowLocations(Mapping[str, Location]):
+    """Column key → the location of its cell in one row, made when asked for: a row has twenty or so
+    columns and only the cells with a problem are ever located."""
+
+    __slots__ = ("_sheet", "_path", "_row", "_columns")
+
+    def __init__(self, sheet: Sheet, path: Path, row: int, columns: Mapping[str, int]):
+        self._sheet, self._path, self._row, self._columns = sheet, path, row, columns
+
+    def __getitem__(self, key: str) -> Location:
+        return self._sheet.location(self._path, self._row, self._columns[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+def _value(cell: Cell, required: Callable[[], bool], agency: str, locate: Callable[[], Location],
+           reading: _Reading) -> Decimal | None:
+    """The number in `cell`, or None after reporting why not. `required` and `locate` are only called
+    when a problem needs them: most cells hold a plain number."""
     if cell.formula_without_value:
-        _formula(reading, where)
+        _formula(reading, locate())
         return None
     if cell.value == "":
-        if required:
+        if required():
+            where = locate()
             reading.add("scores.missing_value", f"Thiếu điểm của {agency} ở ô {where.cell}.", where,
                         "Nhập điểm; nếu tiêu chí không áp dụng, ghi mã của nó vào cột «Không đánh giá».")
         return None
     value = number(cell)
     if value is None:
-        text = str(cell.value)
+        where, text = locate(), str(cell.value)
         if text.startswith("#"):
             hint = "Ô là lỗi công thức của Excel; sửa công thức rồi lưu lại."
         elif vn.nfc(text).casefold() in {"kđg", "x", "-", "không đánh giá"}:
@@ -344,6 +369,7 @@ def _aliases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {_label_key(text): key for key, texts in table.items() for text in texts}
 
 
+@functools.lru_cache(maxsize=4096)
 def _label_key(text: str) -> str:
     """A header label as compared: NFC, case-folded, without bracketed parts, single spaces."""
     text = re.sub(r"\([^)]*\)", " ", vn.nfc(text).casefold())

@@ -6,6 +6,7 @@ Pure functions, standard library only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -62,21 +63,16 @@ def upper(text: str) -> str:
     return nfc(nfc(text).upper())
 
 
+_VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def number(value: Decimal | int, places: int | None = None) -> str:
     """`1234.5` → `1.234,5`; with `places`, rounded half up to that many decimals (`89,45`)."""
     amount = Decimal(value)
     if places is not None:
         amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):f}"
-    whole, _, fraction = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    result = sign + ".".join(groups)
-    return f"{result},{fraction}" if fraction else result
+    return sign + format(abs(amount), ",f").translate(_VIETNAMESE_SEPARATORS)
 
 
 def day_text(day: int) -> str:
@@ -123,6 +119,7 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the base letter
 
 
+@functools.lru_cache(maxsize=8192)
 def collation_key(text: str) -> tuple:
     """Sort key in Vietnamese alphabetical order (a ă â b c d đ …), tones as a secondary difference.
 

@@ -23,6 +23,8 @@ two million merged cells are refused as not a workbook rather than read.
 
 from __future__ import annotations
 
+import functools
+
 import io
 import posixpath
 import re
@@ -155,6 +157,7 @@ class _TooLarge(Exception):
     """A part or a sheet beyond what a score sheet can need; the message says which, in Vietnamese."""
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letter(column: int) -> str:
     """1 → "A", 28 → "AB" (as openpyxl's get_column_letter)."""
     if not 1 <= column <= 18_278:
@@ -363,21 +366,18 @@ def _text(element: etree._Element) -> str:
 
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
-_COLUMNS: dict[str, int] = {}
 
 
+@functools.lru_cache(maxsize=65536)  # sheets of a batch share their layout: "B12" is parsed once
 def _coordinate(ref: str) -> tuple[int, int]:
     """"B12" → (12, 2); ValueError for anything else or beyond Excel's sheet."""
     match = _REF.fullmatch(ref)
     if match is None:
         raise ValueError(f"not a cell reference: {ref!r}")
     letters, digits = match.groups()
-    column = _COLUMNS.get(letters)
-    if column is None:
-        column = 0
-        for letter in letters.upper():
-            column = column * 26 + ord(letter) - 64
-        _COLUMNS[letters] = column
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
     row = int(digits)
     if not 1 <= row <= MAX_ROW or column > MAX_COLUMN:
         raise ValueError(f"cell {ref} is outside an Excel sheet")

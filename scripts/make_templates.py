@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -31,6 +32,7 @@ from pipeline.package import normalise_package  # noqa: E402
 FONT = "Times New Roman"
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 INDENT = 567  # 1 cm first-line indent
+TABLE_TEXT, TABLE_HEADING = "Table Text", "Table Heading"
 A4 = (11906, 16838)
 
 
@@ -239,6 +241,7 @@ def set_table_geometry(table, widths: tuple[int, ...], indent: int = 0) -> None:
 
 def decision_template() -> Document:
     doc = new_document(landscape=False)
+    _table_styles(doc)
     body = doc.element.body
     body.remove(body[0]) if body[0].tag == qn("w:p") else None
     left, right = 3686, 5812
@@ -285,6 +288,7 @@ def decision_template() -> Document:
 
 def annex_template() -> Document:
     doc = new_document(landscape=True)
+    _table_styles(doc)
     body = doc.element.body
     body.remove(body[0]) if body[0].tag == qn("w:p") else None
     section = doc.sections[0]
@@ -302,7 +306,7 @@ def annex_template() -> Document:
     para(doc, "{%p endif %}", 13, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # render.py shares the remaining width equally among the repeated columns.
-    widths = (600, 3400, 100, available - 4200, 100)
+    widths = (700, 3300, 100, available - 4200, 100)  # 700: «STT» in bold 11 pt fits on one line
     table = doc.add_table(rows=4, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     set_table_geometry(table, widths)
@@ -327,6 +331,7 @@ def attachment_template() -> Document:
     """A document issued "kèm theo" a decision (Mẫu 1.3, second page): its own header without Số and
     date, title, trích yếu, the reference line, then one table per agency group."""
     doc = new_document(landscape=False)
+    _table_styles(doc)
     body = doc.element.body
     body.remove(body[0]) if body[0].tag == qn("w:p") else None
     left, right = 3686, 5812
@@ -375,10 +380,29 @@ def attachment_template() -> Document:
     return doc
 
 
+def _table_styles(doc: Document) -> None:
+    """Paragraph styles for table cells: 11 pt (Times New Roman from Normal and the document defaults),
+    2 pt above and below, single lines; headings bold. Cells name a style instead of repeating some
+    450 bytes of direct formatting each: an annex of 31 agencies is about a third of the XML, which
+    every render, zip and check goes through."""
+    text = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style = doc.styles["Normal"]
+    text.font.size = Pt(11)
+    fmt = text.paragraph_format
+    fmt.space_before = fmt.space_after = Twips(40)
+    fmt.line_spacing = 1.0
+    heading = doc.styles.add_style(TABLE_HEADING, WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = text
+    heading.font.bold = True
+
+
 def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
     for paragraph in list(cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
-    para(cell, text, 11, bold=bold, align=align, before=40, after=40)
+    paragraph = cell.add_paragraph(style=TABLE_HEADING if bold else TABLE_TEXT)
+    paragraph.alignment = align
+    if text:
+        paragraph.add_run(text)
 
 
 def _row_flags(row, repeat: bool) -> None:

@@ -193,7 +193,7 @@ def _prepare(planned: Planned, registry: Registry) -> Prepared:
 
 def _wording(template: str) -> tuple[Mapping[str, str], tuple[Problem, ...]]:
     try:
-        return read_yaml(TEMPLATES / "decisions" / f"{template}.yaml").data, ()
+        return cached(read_yaml, TEMPLATES / "decisions" / f"{template}.yaml").data, ()
     except InputError as exc:
         return {}, exc.problems
 

@@ -76,9 +76,10 @@ def _par_row(row: ScoreRow, group: CriteriaGroup, criteria: CriteriaSet) -> tupl
 def _ranked(scored: list[tuple[Fraction, RankedAgency]], bands: tuple[Band, ...]) -> tuple[RankedAgency, ...]:
     """Best first; rank = 1 + the number of agencies with a strictly higher exact index."""
     ordered = sorted(scored, key=lambda item: (-item[0], vn.collation_key(item[1].agency)))
+    minima = [(band.label, Fraction(band.minimum)) for band in bands]
     result = []
     for position, (exact, agency) in enumerate(ordered):
         rank = position + 1 if position == 0 or exact != ordered[position - 1][0] else result[-1].rank
-        band = next((band.label for band in bands if exact >= Fraction(band.minimum)), None)
+        band = next((label for label, minimum in minima if exact >= minimum), None)
         result.append(replace(agency, rank=rank, band=band))
     return tuple(result)

@@ -1,7 +1,8 @@
 """Stage 4b: place composed strings into a .docx template (docxtpl tags, one strict Jinja env).
 
-A template is opened, patched (docxtpl's tag clean-up) and compiled once per process and
-reused; rendering only runs the compiled templates and zips the parts deterministically.
+A template is opened, patched (docxtpl's tag clean-up) and compiled once per process, its other
+parts deflated once, and reused; rendering only runs the compiled templates and zips the result
+with the template's other parts deterministically.
 Text from the inputs is data: autoescape is on, so `&`, `<` or `{{ x }}` in a case stay literal.
 """
 
@@ -20,7 +21,7 @@ import jinja2
 import jinja2.meta
 from docxtpl import DocxTemplate
 
-from pipeline.package import CoreProperties, read_parts, write_package
+from pipeline.package import CoreProperties, Deflated, read_parts, write_package
 
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _LISTING_CHARACTERS = "\n\t\a\f"
@@ -40,11 +41,11 @@ def jinja_environment() -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class CompiledTemplate:
-    """A template's parts: compiled Jinja templates for the XML parts with tags, bytes for the rest."""
+    """A template's parts: compiled Jinja templates for the XML parts with tags, the rest deflated once."""
 
     name: str
     compiled: Mapping[str, jinja2.Template]
-    static: Mapping[str, bytes]
+    static: Mapping[str, Deflated]
     sha256: str
     variables: frozenset[str]
     column_loops: frozenset[str]  # parts whose tables repeat columns ({%tc for %}): their grids are refitted
@@ -60,13 +61,13 @@ def _compile(name: str, data: bytes, digest: str) -> CompiledTemplate:
     env = jinja_environment()
     patcher = DocxTemplate(None)
     compiled: dict[str, jinja2.Template] = {}
-    static: dict[str, bytes] = {}
+    static: dict[str, Deflated] = {}
     variables: set[str] = set()
     loops: set[str] = set()
     for part, blob in read_parts(data).items():
         text = blob.decode("utf-8") if _TEMPLATED_PART.match(part) else None
         if text is None or "{" not in text:
-            static[part] = blob
+            static[part] = Deflated.of(blob)
             continue
         source = patcher.patch_xml(text)
         variables |= jinja2.meta.find_undeclared_variables(env.parse(source))

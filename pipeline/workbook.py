@@ -233,8 +233,9 @@ def _read_package(raw: bytes) -> tuple[Sheet, ...]:
 
 
 def _shared_strings(root: etree._Element) -> list[str]:
-    """The shared strings; `_x005F_` (Excel's escape of an underscore) undone as openpyxl does."""
-    return [_text(item).replace("x005F_", "") for item in root.iterchildren(_SI)]
+    """The shared strings, NFC and stripped as every cell's text; `_x005F_` (Excel's escape of an
+    underscore) undone as openpyxl does."""
+    return [_clean(_text(item).replace("x005F_", "")) for item in root.iterchildren(_SI)]
 
 
 def _percent_styles(root: etree._Element) -> frozenset[str]:
@@ -328,7 +329,7 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
     elif kind == "n":
         value = float(cached) if "." in cached or "e" in cached or "E" in cached else int(cached)
     elif kind == "s":
-        value = strings[int(cached)]
+        value = strings[int(cached)]  # already clean
     elif kind == "b":
         value = bool(int(cached))
     elif kind == "d":
@@ -338,8 +339,8 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
             value = cached
     else:  # "str" (a formula's text result), "e" (an error such as #DIV/0!)
         value = cached
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, str) and kind != "s":
+        value = _clean(value)
     text = None
     if formula is not None:
         kind = formula.get("t")
@@ -347,6 +348,10 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
     if value == "" and text is None:
         return None
     return Cell(value, text, element.get("s") in percent_styles)
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def _text(element: etree._Element) -> str:

@@ -456,16 +456,18 @@ def _docx_files(paths: tuple[Path, ...]) -> list[Path]:
 def check(paths: tuple[Path, ...], as_json: bool) -> None:
     """Kiểm tra thể thức Nghị định 30/2020/NĐ-CP của các tệp .docx (do máy tạo hay gõ bằng Word).
 
-    PATHS là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Mã thoát 0 khi không tệp nào vi phạm
-    quy tắc bắt buộc (lỗi); cảnh báo (theo mẫu, theo thực tiễn) không làm hỏng kết quả.
+    PATHS là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Một quyết định và các phụ lục ở tệp
+    riêng trong cùng thư mục được đối chiếu với nhau (số, ngày trong dòng «Kèm theo», dẫn chiếu, số thứ
+    tự phụ lục). Mã thoát 0 khi không tệp nào vi phạm quy tắc bắt buộc (lỗi); cảnh báo (theo mẫu, theo
+    thực tiễn) không làm hỏng kết quả.
     """
-    from pipeline.formatrules import check_docx
+    from pipeline.docset import check_files
     from pipeline.nd30rules import KIND_NAMES
 
     files = _docx_files(paths)
     if not files:
         raise click.UsageError("không có tệp .docx nào trong các thư mục đã cho.")
-    results = [check_docx(path) for path in files]
+    results = check_files(files)
     for result in results:
         kind = KIND_NAMES[result.kind] if result.kind else "không đọc được"
         mark = "✓" if result.passed else "✗"

@@ -41,7 +41,7 @@ from pipeline.ooxml import (
     twips_to_mm,
 )
 from pipeline.problems import Location, Problem, Severity
-from pipeline.vn import legacy_encoding_sample, roman
+from pipeline.vn import legacy_encoding_sample, modern_tone_marks, roman
 
 MAX_PER_RULE = 20
 DATA_TABLE_ROWS = 3  # ANX-07/ANX-08 look at annex tables with a header row and at least two rows of data
@@ -124,20 +124,35 @@ class CheckResult:
                 "passed": self.passed, "problems": [problem.to_json() for problem in self.problems]}
 
 
+@dataclass(frozen=True, slots=True)
+class Inspected:
+    """One file read and checked on its own, with what checks across files (`docset`) go on from:
+    the document and its layout (None when the file could not be read)."""
+
+    result: CheckResult
+    document: Document | None
+    layout: Layout | None
+
+
 def check_docx(path: Path) -> CheckResult:
     """Check one .docx. Never raises for bad input: an unreadable file is a `check.unreadable` problem."""
+    return inspect_docx(path).result
+
+
+def inspect_docx(path: Path) -> Inspected:
+    """`check_docx`, keeping the document and its layout."""
     path = Path(path)
     try:
         document = read_docx(path)
     except DocxError as error:
-        return CheckResult(path, None, (Problem(
+        return Inspected(CheckResult(path, None, (Problem(
             code="check.unreadable", message=f"Không đọc được tệp: {error}",
-            location=Location(file=path), hint="Mở và lưu lại tệp bằng Word dưới dạng .docx."),))
+            location=Location(file=path), hint="Mở và lưu lại tệp bằng Word dưới dạng .docx."),)), None, None)
     layout = find_layout(document)
-    checker = _Checker(path, document, layout)
+    checker = Checker(path, document, layout)
     for check in _CHECKS:
         check(checker)
-    return CheckResult(path, layout.kind, _capped(checker.problems))
+    return Inspected(CheckResult(path, layout.kind, _capped(checker.problems)), document, layout)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -561,8 +576,9 @@ def _parts(layout: Layout) -> dict[int, str]:
 # Reporting
 
 
-class _Checker:
-    """Collects the problems of one document; drops those of rules that do not apply to its kind."""
+class Checker:
+    """Collects the problems of one document; drops those of rules that do not apply to its kind. Each
+    problem carries its rule's severity and summary, and where it is (section, part, paragraph)."""
 
     def __init__(self, path: Path, document: Document, layout: Layout):
         self.path = path
@@ -618,11 +634,11 @@ def _capped(problems: list[Problem]) -> tuple[Problem, ...]:
 # Page setup, fonts, page numbers
 
 
-def _in_annex(c: _Checker, section: Section) -> bool:
+def _in_annex(c: Checker, section: Section) -> bool:
     return c.layout.kind == ANNEX or section.index in c.layout.annex_sections
 
 
-def _check_pages(c: _Checker) -> None:
+def _check_pages(c: Checker) -> None:
     for section in c.document.sections:
         annex = _in_annex(c, section)
         size = sorted((section.width, section.height))
@@ -671,7 +687,7 @@ def _slots(text: str) -> set[str]:
 _SLOT_NAMES = {"ascii": "ascii", "h_ansi": "hAnsi (chữ tiếng Việt)", "east_asia": "eastAsia", "cs": "cs"}
 
 
-def _check_fonts(c: _Checker) -> None:
+def _check_fonts(c: Checker) -> None:
     for paragraph in _all_paragraphs(c.document):
         wrong_fonts: dict[str, set[str]] = {}
         colors: set[str] = set()
@@ -704,7 +720,7 @@ def _page_fields(paragraphs: Iterable[Paragraph]):
     return [(p, f) for p in paragraphs for f in p.fields if field_name(f) == "PAGE"]
 
 
-def _check_page_numbers(c: _Checker) -> None:
+def _check_page_numbers(c: Checker) -> None:
     for section in c.document.sections:
         annex = _in_annex(c, section)
         where = {"section": section.index, "part": "đầu trang"}
@@ -745,7 +761,7 @@ def _check_page_numbers(c: _Checker) -> None:
 # Header block, title, authority
 
 
-def _check_header(c: _Checker) -> None:
+def _check_header(c: Checker) -> None:
     header = c.layout.header
     if header is None:
         if c.layout.kind == DECISION:
@@ -777,7 +793,7 @@ def _check_header(c: _Checker) -> None:
         _check_date(c, header)
 
 
-def _check_issuer(c: _Checker, header: Header) -> None:
+def _check_issuer(c: Checker, header: Header) -> None:
     if not header.issuers:
         c.report("HDR-04", "Không tìm thấy tên cơ quan ban hành ở ô bên trái phần đầu.", header.national)
         return
@@ -798,7 +814,7 @@ def _check_issuer(c: _Checker, header: Header) -> None:
                            "thấy kẻ hết độ rộng ô hoặc lệch một bên.", line)
 
 
-def _check_number(c: _Checker, header: Header) -> None:
+def _check_number(c: Checker, header: Header) -> None:
     number = header.number
     if number is None:
         if c.layout.kind == DECISION:
@@ -816,7 +832,7 @@ def _check_number(c: _Checker, header: Header) -> None:
         c.report("HDR-06", "Dòng Số cần ở ô bên trái, dưới tên cơ quan ban hành.", number)
 
 
-def _check_date(c: _Checker, header: Header) -> None:
+def _check_date(c: Checker, header: Header) -> None:
     date = header.date
     if date is None:
         if c.layout.kind == DECISION:
@@ -862,7 +878,7 @@ def _date_issues(day: str | None, month: str | None, year: str) -> list[str]:
     return issues
 
 
-def _check_title(c: _Checker) -> None:
+def _check_title(c: Checker) -> None:
     layout = c.layout
     title = layout.title
     if title is None:
@@ -899,7 +915,7 @@ def _check_title(c: _Checker) -> None:
         c.report("TTL-03", "Đường kẻ dưới trích yếu cần căn giữa.", line)
 
 
-def _check_authority(c: _Checker) -> None:
+def _check_authority(c: Checker) -> None:
     layout = c.layout
     if layout.kind != DECISION or layout.title is None:
         return
@@ -916,7 +932,7 @@ def _check_authority(c: _Checker) -> None:
 # Căn cứ, QUYẾT ĐỊNH:, articles
 
 
-def _check_bases(c: _Checker) -> None:
+def _check_bases(c: Checker) -> None:
     layout = c.layout
     if layout.kind != DECISION:
         return
@@ -944,7 +960,7 @@ def _check_bases(c: _Checker) -> None:
                                  f"thấy {_mm(paragraph.format.first_line)}.", paragraph)
 
 
-def _check_citation(c: _Checker, paragraph: Paragraph, text: str) -> None:
+def _check_citation(c: Checker, paragraph: Paragraph, text: str) -> None:
     if not text.lower().startswith("căn cứ"):
         return
     for segment in re.split(r";\s*", text[len("Căn cứ"):].strip().rstrip(".;")):
@@ -956,7 +972,7 @@ def _check_citation(c: _Checker, paragraph: Paragraph, text: str) -> None:
                      paragraph)
 
 
-def _check_decides(c: _Checker) -> None:
+def _check_decides(c: Checker) -> None:
     layout = c.layout
     if layout.kind != DECISION or layout.title is None:
         return
@@ -977,7 +993,7 @@ def _check_decides(c: _Checker) -> None:
     c.style("QD-01", "«QUYẾT ĐỊNH:»", decides, size=size, bold=True, center=True, caps=True)
 
 
-def _check_body(c: _Checker) -> None:
+def _check_body(c: Checker) -> None:
     layout = c.layout
     if layout.kind != DECISION:
         return
@@ -1019,15 +1035,25 @@ def _check_body(c: _Checker) -> None:
     if not last.endswith("./."):
         c.report("BODY-07", f"Đoạn cuối phần nội dung cần kết thúc bằng «./.», thấy «…{last[-12:]}».",
                  body[-1])
-    text = "\n".join(_norm(p.shown) for p in body + layout.bases)
     for annex in layout.annexes:
-        label = "Phụ lục" + (f" {annex.numeral}" if annex.numeral else "")
-        if not re.search(re.escape(label) + r"(?!\w)", text):
+        label = annex_label(annex)
+        if not mentions(layout, label):
             c.report("BODY-08", f"Nội dung cần dẫn chiếu đến «{label}», thấy không nhắc đến.", annex.heading)
     for paragraph in layout.bases + body:
         found = [message for pattern, message in _CAPITALS if pattern.search(_norm(paragraph.shown))]
         if found:
             c.report("BODY-09", f"Viết hoa: {'; '.join(found)}.", paragraph)
+
+
+def annex_label(annex: Annex) -> str:
+    """`Phụ lục II`, or `Phụ lục` for an annex without a numeral."""
+    return "Phụ lục" + (f" {annex.numeral}" if annex.numeral else "")
+
+
+def mentions(layout: Layout, label: str) -> bool:
+    """Whether a decision's căn cứ or articles name `label` (`Phụ lục II`, not within `Phụ lục III`)."""
+    text = "\n".join(_norm(p.shown) for p in layout.body + layout.bases)
+    return re.search(re.escape(label) + r"(?!\w)", text) is not None
 
 
 def _gap(previous: Paragraph, paragraph: Paragraph) -> int:
@@ -1080,7 +1106,7 @@ def _is_heading_like(text: str) -> bool:
     return len(text.split()) <= 20 and not re.search(r"[.;,]$|\./\.$", text)
 
 
-def _check_articles(c: _Checker, body: tuple[Paragraph, ...]) -> None:
+def _check_articles(c: Checker, body: tuple[Paragraph, ...]) -> None:
     expected_article = 1
     clause = 0
     point = -1
@@ -1132,7 +1158,7 @@ def _check_articles(c: _Checker, body: tuple[Paragraph, ...]) -> None:
 # Signature and recipients
 
 
-def _check_signature(c: _Checker) -> None:
+def _check_signature(c: Checker) -> None:
     layout = c.layout
     signature = layout.signature
     if signature is None:
@@ -1168,7 +1194,7 @@ def _check_signature(c: _Checker) -> None:
     _check_recipients(c, signature)
 
 
-def _check_draft(c: _Checker) -> None:
+def _check_draft(c: Checker) -> None:
     """A draft leaves both number and day blank and carries no signature or seal; a numbered decision has
     its day."""
     layout = c.layout
@@ -1184,7 +1210,7 @@ def _check_draft(c: _Checker) -> None:
                  next(layout.signature.table.paragraphs()))
 
 
-def _check_signing_authority(c: _Checker, signature: Signature) -> None:
+def _check_signing_authority(c: Checker, signature: Signature) -> None:
     authority = c.layout.authority
     if c.layout.kind != DECISION or not signature.titles:
         return
@@ -1208,7 +1234,7 @@ def _check_signing_authority(c: _Checker, signature: Signature) -> None:
                      paragraph)
 
 
-def _check_recipients(c: _Checker, signature: Signature) -> None:
+def _check_recipients(c: Checker, signature: Signature) -> None:
     label = signature.label
     if label is None:
         if c.layout.kind == DECISION:
@@ -1258,7 +1284,7 @@ def _check_recipients(c: _Checker, signature: Signature) -> None:
         _check_first_recipient(c, items[0][0])
 
 
-def _check_first_recipient(c: _Checker, paragraph: Paragraph) -> None:
+def _check_first_recipient(c: Checker, paragraph: Paragraph) -> None:
     articles = [int(m.group("number")) for p in c.layout.body if (m := _ARTICLE.match(_norm(p.shown)))]
     executors = [int(m.group("number")) for p in c.layout.body if (m := _ARTICLE.match(_norm(p.shown)))
                  and re.search(r"thi hành Quyết định này|chịu trách nhiệm thi hành", _norm(p.shown))]
@@ -1280,7 +1306,7 @@ def _check_first_recipient(c: _Checker, paragraph: Paragraph) -> None:
 # Annexes and structure
 
 
-def _check_annexes(c: _Checker) -> None:
+def _check_annexes(c: Checker) -> None:
     annexes = c.layout.annexes
     for index, annex in enumerate(annexes):
         heading = annex.heading
@@ -1318,7 +1344,7 @@ def _check_annexes(c: _Checker) -> None:
                                    f"{len(table.rows)} hàng chưa đặt.", **where)
 
 
-def _check_numeral(c: _Checker, annex: Annex, index: int, count: int) -> None:
+def _check_numeral(c: Checker, annex: Annex, index: int, count: int) -> None:
     numeral = annex.numeral
     if numeral is None:
         if count > 1:
@@ -1337,7 +1363,7 @@ def _check_numeral(c: _Checker, annex: Annex, index: int, count: int) -> None:
                            f"thấy «Phụ lục {numeral}».", annex.heading)
 
 
-def _check_reference(c: _Checker, annex: Annex) -> None:
+def _check_reference(c: Checker, annex: Annex) -> None:
     """The `(Kèm theo …)` line, which may wrap over several paragraphs."""
     if not annex.reference:
         c.report("ANX-04", "Không tìm thấy dòng «(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … "
@@ -1361,26 +1387,47 @@ def _check_reference(c: _Checker, annex: Annex) -> None:
         c.style("ANX-04", "Dòng «Kèm theo …»", paragraph, size=(13, 14), italic=True, center=True)
 
 
-def _check_reference_matches(c: _Checker, reference: Paragraph, match: re.Match) -> None:
+def _check_reference_matches(c: Checker, reference: Paragraph, match: re.Match) -> None:
     """In a decision typed with its annexes, the reference line repeats the decision's number and date."""
-    header = c.layout.header
-    if c.layout.kind != DECISION or header is None or header.number is None or header.date is None:
+    if c.layout.kind != DECISION or c.layout.header is None:
         return
-    number = re.match(r"^Số: ?([^\s/]*)/(\S+)$", _norm(header.number.shown))
-    date = _DATE_LINE.match(_norm(header.date.shown))
+    for issue in reference_issues(match, c.layout.header):
+        c.report("ANX-04", f"{issue}.", reference)
+
+
+def annex_reference(annex: Annex) -> tuple[Paragraph, re.Match] | None:
+    """The first paragraph of an annex's `(Kèm theo …)` line and its parts, when it has the usual form."""
+    if not annex.reference:
+        return None
+    match = _REFERENCE.match(" ".join(_norm(p.shown) for p in annex.reference))
+    return (annex.reference[0], match) if match else None
+
+
+def reference_issues(match: re.Match, header: Header) -> list[str]:
+    """How a `(Kèm theo …)` line disagrees with the header of the decision it names: number and symbol,
+    date, and the issuing body (the line may add "Chủ tịch" before it)."""
+    issues = []
+    number = re.match(r"^Số: ?([^\s/]*)/(\S+)$", _norm(header.number.shown)) if header.number else None
     found = f"{match.group('number')}/{match.group('symbol')}"
     if number and f"{number.group(1)}/{number.group(2)}" != found:
-        c.report("ANX-04", f"Số, ký hiệu trong dòng dẫn cần trùng với quyết định («{number.group(1)}/"
-                           f"{number.group(2)}»), thấy «{found}».", reference)
+        issues.append(f"Số, ký hiệu trong dòng dẫn cần trùng với quyết định («{number.group(1)}/"
+                      f"{number.group(2)}»), thấy «{found}»")
+    date = _DATE_LINE.match(_norm(header.date.shown)) if header.date else None
     if date:
         expected = f"{' ' + date.group('day') if date.group('day') else ''} tháng" \
                    f"{' ' + date.group('month') if date.group('month') else ''} năm {date.group('year')}"
         if match.group("date") != expected:
-            c.report("ANX-04", f"Ngày trong dòng dẫn cần trùng ngày ban hành quyết định («ngày{expected}»), "
-                               f"thấy «ngày{match.group('date')}».", reference)
+            issues.append(f"Ngày trong dòng dẫn cần trùng ngày ban hành quyết định («ngày{expected}»), "
+                          f"thấy «ngày{match.group('date')}»")
+    issuer = " ".join(_norm(p.shown) for p in header.issuers)
+    named = modern_tone_marks(match.group("issuer")).casefold()
+    if issuer and not named.endswith(modern_tone_marks(issuer).casefold()):
+        issues.append(f"Cơ quan trong dòng dẫn cần là cơ quan ban hành quyết định («{issuer}»), "
+                      f"thấy «{match.group('issuer')}»")
+    return issues
 
 
-def _check_order(c: _Checker) -> None:
+def _check_order(c: Checker) -> None:
     layout = c.layout
     if layout.kind != DECISION:
         return

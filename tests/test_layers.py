@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 LAYERS = {
     0: {"problems", "records", "score_records", "vn", "vnwords", "__init__"},
     1: {"legal", "validate", "rank", "compose", "outdated", "annex_tables", "score_checks"},
-    2: {"schema", "sources", "load", "ooxml", "package", "render", "formatrules", "nd30rules", "manifest",
+    2: {"schema", "sources", "load", "ooxml", "package", "render", "formatrules", "nd30rules", "docset", "manifest",
         "archive", "office", "pdfa", "agencies", "criteria", "scoresheets", "blanksheet", "casefile", "workbook",
         },
     3: {"build", "basis", "regenerate"},
@@ -18,6 +18,7 @@ LAYERS = {
 }
 SAME_LAYER = {("validate", "legal"), ("compose", "legal"), ("outdated", "legal"), ("load", "sources"),
               ("load", "schema"), ("render", "package"), ("formatrules", "ooxml"), ("formatrules", "nd30rules"),
+              ("docset", "formatrules"), ("docset", "nd30rules"),
               ("schema", "sources"), ("cli", "report"), ("__main__", "cli"), ("compose", "vnwords"),
               ("validate", "compose"), ("archive", "office"), ("archive", "pdfa"), ("archive", "manifest"),
               ("archive", "sources"), ("agencies", "sources"), ("agencies", "schema"), ("criteria", "sources"),

@@ -41,6 +41,8 @@ from pipeline.validate import check_day, validate_case
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 BUNDLED_REGISTRY = PROJECT / "legal_basis"
+ISSUED_CHANGED = "build.issued_changed"
+"""The code of a build refused because an issued decision's inputs changed after it was built."""
 ANNEX_TEMPLATE = "bang-xep-hang"
 ATTACHMENT_TEMPLATE = "bo-tieu-chi"
 DECISION_FILE = "quyet-dinh.docx"
@@ -302,7 +304,7 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return CaseResult(path, "failed", target, reasons=why if previous else (), problems=prepared.problems)
     if case.is_issued and previous is not None:
         return CaseResult(path, "failed", target, reasons=why, problems=prepared.problems + (Problem(
-            "build.issued_changed",
+            ISSUED_CHANGED,
             f"Quyết định số {case.number:02d} đã ban hành và đã có bản tạo trước; không tạo lại.",
             Location(file=target / MANIFEST),
             "Văn bản đã ban hành là hồ sơ lịch sử. Nếu thật sự cần, hãy chuyển thư mục cũ đi nơi khác rồi tạo lại."),))

@@ -303,17 +303,30 @@ def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tupl
 
 
 def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
-    """Build (or find up to date) each case; exits 1 when any cannot be built."""
-    from pipeline.build import build_cases
+    """Build (or find up to date) each case; exits 1 when any cannot be built.
 
-    results = build_cases(list(cases), options)
-    failed = [r for r in results if r.status == "failed"]
+    An issued decision whose inputs changed after it was built keeps that build: it is the document that
+    was signed, so it is what gets archived or previewed, with a word on what changed since."""
+    from pipeline.build import ISSUED_CHANGED, build_cases
+
+    folders, failed = [], []
+    for result in build_cases(list(cases), options):
+        if result.status != "failed":
+            folders.append(result.out_dir)
+        elif [p.code for p in result.problems if p.is_error] == [ISSUED_CHANGED]:
+            click.echo(f"! {result.case}: đã ban hành, dùng bản đã tạo ({result.out_dir}); đầu vào đã đổi "
+                       "từ khi tạo nhưng văn bản đã ban hành không được tạo lại:", err=True)
+            for reason in result.reasons:
+                click.echo(f"    lý do: {reason}", err=True)
+            folders.append(result.out_dir)
+        else:
+            failed.append(result)
     for result in failed:
         _echo_problems(result.problems)
         click.echo(f"✗ {result.case}: không tạo được ({report.summary(result.problems)}).", err=True)
     if failed:
         sys.exit(1)
-    return [r.out_dir for r in results]
+    return folders
 
 
 @main.command()
@@ -352,7 +365,8 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
         for reason in outcome.reasons:
             click.echo(f"    lý do: {reason}", err=True)
     if as_json:
-        click.echo(report.to_json([{"build": str(o.build_dir), "status": o.status.name.lower(), "version": o.version,
+        click.echo(report.to_json([{"build": str(o.build_dir), "status": o.status.name.lower(),
+                                    "version": str(o.version) if o.version else None,
                                     "reasons": list(o.reasons), "problems": [p.to_json() for p in o.problems]}
                                    for o in outcomes]))
     sys.exit(1 if any(o.status is archiving.Status.FAILED for o in outcomes) else 0)

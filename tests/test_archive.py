@@ -266,6 +266,29 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
     assert len(after) == len(before) + 2
 
 
+def test_an_issued_decision_changed_after_its_build_is_archived_as_built(archived, case_copy, tmp_path, runner):
+    """The signed document is the build: `qdgen archive` keeps it, and says what changed since."""
+    from pipeline.cli import main
+
+    name = archived.issued[0].name
+    shutil.copytree(archived.issued[0], tmp_path / "built" / name)
+    signed = (tmp_path / "built" / name / "quyet-dinh.docx").read_bytes()
+    case = case_copy(name)
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    (case / "case.yaml").write_text(text.replace("Thường trực Tỉnh ủy", "Thường trực Tỉnh ủy (để b/c)"),
+                                    encoding="utf-8")
+    result = runner.invoke(main, ["archive", str(case), "--out", str(tmp_path / "archive"),
+                                  "--build-dir", str(tmp_path / "built"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert f"! {case}: đã ban hành, dùng bản đã tạo" in result.stderr
+    assert "lý do: " in result.stderr
+    [outcome] = json.loads(result.stdout)
+    record = json.loads((Path(outcome["version"]) / RECORD).read_text(encoding="utf-8"))
+    sources = {Path(item["path"]).name: item["sha256"] for item in record["sources"]}
+    assert sources["quyet-dinh.docx"] == hashlib.sha256(signed).hexdigest()
+    assert (tmp_path / "built" / name / "quyet-dinh.docx").read_bytes() == signed
+
+
 def test_pdfa_2b_on_request_is_a_new_version_with_its_reason(archived, tmp_path):
     build_dir = archived.issued[0]
     root = tmp_path / "archive"

@@ -229,10 +229,30 @@ def _annex_tables(case: Case) -> tuple[dict[str, tuple[AnnexTable, ...]], dict[s
             problems.extend(exc.problems)
             continue
         problems.extend(found)
+        problems.extend(_criteria_citation(case, source))
         if ranking is not None:
             tables[index] = annex_tables(ranking, numbered=not case.annexes_per_group)
             listed[index] = tuple(row.agency for group in ranking.groups for row in group.rows)
     return tables, listed, problems
+
+
+def _criteria_citation(case: Case, source: ScoreSource) -> list[Problem]:
+    """A PAR sheet scored on a criteria set whose issuing decision the căn cứ do not cite: the decision
+    would publish scores under criteria it does not name (seeds 000 and 001 cite theirs)."""
+    if source.criteria is None:
+        return []
+    try:
+        issued_by = cached(read_criteria, source.criteria).issued_by
+    except InputError:
+        return []  # reported where the sheet is read
+    if any(issued_by in group for group in case.legal_basis):
+        return []
+    return [Problem(
+        "case.criteria_not_cited",
+        f"Bảng điểm được chấm theo bộ tiêu chí ban hành kèm «{issued_by}» ({source.criteria.name}), nhưng căn "
+        "cứ không viện dẫn văn bản này.", case.location("legal_basis"),
+        f"Thêm «{issued_by}» vào legal_basis, hoặc kiểm tra criteria: đã chọn đúng bộ tiêu chí của năm đánh giá "
+        "chưa.", Severity.WARNING)]
 
 
 def _issued_criteria(case: Case, problems: list[Problem]) -> CriteriaSet | None:

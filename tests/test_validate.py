@@ -98,7 +98,9 @@ def test_all_problems_are_reported_at_once(tmp_path, runner):
     (folder / "case.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["validate", str(folder), "--json"])
     codes = sorted(p["code"] for p in json.loads(result.stdout)[str(folder)])
-    assert codes == ["case.memo_after_decision", "case.signer_authority", "case.unknown_basis"]
+    # the criteria set's decision (qd-1699-2023) is no longer cited: a warning beside the errors
+    assert codes == ["case.criteria_not_cited", "case.memo_after_decision", "case.signer_authority",
+                     "case.unknown_basis"]
 
 
 def test_messages_are_vietnamese_with_a_hint(tmp_path, runner):
@@ -120,3 +122,14 @@ def test_a_draft_citing_a_replaced_law_names_the_replacement(tmp_path, runner):
     assert all("luat-tccqdp-2025" in p["message"] and "16/6/2025" in p["message"] for p in replaced)
     result = runner.invoke(main, ["validate", str(folder), "--as-of", "2024-01-31"])
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_criteria_set_whose_decision_is_not_cited_is_a_warning(tmp_path, runner):
+    text = BASE.replace("  - lang-son/qd-1699-2023\n", "")
+    folder = _write_case(tmp_path, text)
+    result = runner.invoke(main, ["validate", str(folder), "--json"])
+    assert result.exit_code == 0, result.stderr
+    [problem] = json.loads(result.stdout)[str(folder)]
+    assert problem["code"] == "case.criteria_not_cited" and problem["severity"] == "warning"
+    assert "lang-son/qd-1699-2023" in problem["message"] and "par-2023.yaml" in problem["message"]
+    assert problem["location"]["key"] == "legal_basis"

@@ -18,10 +18,7 @@ from pathlib import Path
 from pipeline.formatrules import (Annex, Checker, CheckResult, Inspected, annex_label, annex_reference,
                                   inspect_docx, mentions, reference_issues)
 from pipeline.nd30rules import ANNEX, DECISION
-from pipeline.vn import roman
-
-MAX_ANNEXES = 39  # the highest numeral `_value` reads (XXXIX)
-
+from pipeline.vn import MAX_ROMAN, roman, roman_value
 
 @dataclass(frozen=True, slots=True)
 class _Placed:
@@ -74,20 +71,15 @@ def _check_set(decision_index: int, annex_indexes: list[int], inspected: list[In
     return checkers
 
 
-def _value(numeral: str | None) -> int | None:
-    text = (numeral or "").upper()
-    return next((n for n in range(1, MAX_ANNEXES + 1) if roman(n) == text), None)
-
-
 def _check_numbering(placed: list[_Placed]) -> None:
     """The annexes of one decision, in whichever file, are numbered I, II, III … once each."""
-    values = [_value(item.annex.numeral) for item in placed]
+    values = [roman_value(item.annex.numeral) for item in placed]
     expected = set(range(1, len(placed) + 1))
     if len(placed) < 2 or sorted(v for v in values if v is not None) == sorted(expected):
         return
     wanted = ", ".join(roman(n) for n in sorted(expected))
     found = ", ".join(item.annex.numeral or "không số" for item, _ in
-                      sorted(zip(placed, values), key=lambda pair: pair[1] or MAX_ANNEXES + 1))
+                      sorted(zip(placed, values), key=lambda pair: pair[1] or MAX_ROMAN + 1))
     for item, value in zip(placed, values):
         if value not in expected or values.count(value) > 1:
             item.checker.report("ANX-02", f"Các phụ lục của một quyết định cần đánh số {wanted}; "

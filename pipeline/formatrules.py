@@ -41,7 +41,7 @@ from pipeline.ooxml import (
     twips_to_mm,
 )
 from pipeline.problems import Location, Problem, Severity
-from pipeline.vn import legacy_encoding_sample, modern_tone_marks, roman
+from pipeline.vn import legacy_encoding_sample, modern_tone_marks, roman, roman_value
 
 MAX_PER_RULE = 20
 DATA_TABLE_ROWS = 3  # ANX-07/ANX-08 look at annex tables with a header row and at least two rows of data
@@ -1355,7 +1355,7 @@ def _check_numeral(c: Checker, annex: Annex, index: int, count: int) -> None:
         c.report("ANX-02", "Số thứ tự phụ lục cần viết bằng chữ số La Mã "
                            f"(Phụ lục {roman(int(numeral) or 1)}), thấy «{numeral}».", annex.heading)
         return
-    value = next((n for n in range(1, 40) if roman(n) == numeral.upper()), None)
+    value = roman_value(numeral)
     if value is None:
         c.report("ANX-02", f"Số La Mã không hợp lệ: «{numeral}».", annex.heading)
     elif count > 1 and value != index + 1:
@@ -1370,7 +1370,7 @@ def _check_reference(c: Checker, annex: Annex) -> None:
                            "của …)» dưới tên phụ lục.", annex.title[-1] if annex.title else annex.heading)
         return
     first = annex.reference[0]
-    text = " ".join(_norm(p.shown) for p in annex.reference)
+    text = _reference_text(annex)
     match = _REFERENCE.match(text)
     if not match:
         c.report("ANX-04", "Dòng dẫn cần dạng «(Kèm theo Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2024 "
@@ -1399,8 +1399,13 @@ def annex_reference(annex: Annex) -> tuple[Paragraph, re.Match] | None:
     """The first paragraph of an annex's `(Kèm theo …)` line and its parts, when it has the usual form."""
     if not annex.reference:
         return None
-    match = _REFERENCE.match(" ".join(_norm(p.shown) for p in annex.reference))
+    match = _REFERENCE.match(_reference_text(annex))
     return (annex.reference[0], match) if match else None
+
+
+def _reference_text(annex: Annex) -> str:
+    """The `(Kèm theo …)` line as one text: it may wrap over several paragraphs."""
+    return " ".join(_norm(p.shown) for p in annex.reference)
 
 
 def reference_issues(match: re.Match, header: Header) -> list[str]:

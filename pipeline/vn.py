@@ -113,6 +113,16 @@ def roman(value: int) -> str:
     return "".join(out)
 
 
+MAX_ROMAN = 39
+"""The highest numeral `roman_value` reads (XXXIX): annexes and chapters never come near it."""
+
+
+def roman_value(text: str | None) -> int | None:
+    """`"IV"` → 4 (any case); None for anything that is not a numeral `roman` writes, up to `MAX_ROMAN`."""
+    wanted = (text or "").upper()
+    return next((n for n in range(1, MAX_ROMAN + 1) if roman(n) == wanted), None)
+
+
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}

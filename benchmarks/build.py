@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import BuildOptions, build_cases, prepare, load_registry, render_documents  # noqa: E402
+from pipeline.build.stages import BuildOptions, build_cases, prepare, load_registry, render_documents  # noqa: E402
 
 FIXTURE = ROOT / "fixtures" / "cases" / "lang-son-2023-sipas-par"
 DAY = dt.date(2024, 1, 31)
@@ -94,8 +94,8 @@ def _fixture_sheets():
 def make_batch(folder: Path, count: int) -> list[Path]:
     """`count` distinct cases: copies of the 2023 fixture whose two sheets carry other sample scores."""
     sheets = _fixture_sheets()
-    from pipeline.agencies import read_agencies
-    from pipeline.criteria import read_criteria
+    from pipeline.inputs.agencies import read_agencies
+    from pipeline.inputs.criteria import read_criteria
 
     agencies, criteria = read_agencies(sheets.AGENCIES), read_criteria(sheets.CRITERIA)
     shutil.copytree(ROOT / "fixtures", folder / "fixtures")

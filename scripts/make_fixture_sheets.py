@@ -4,7 +4,7 @@
 
 Writes, from fixtures/agencies/lang-son-2023.yaml and fixtures/criteria/lang-son/par-2023.yaml:
 
-- fixtures/cases/lang-son-2023-sipas-par/par-2023.xlsx: the blank sheet of `pipeline.blanksheet`
+- fixtures/cases/lang-son-2023-sipas-par/par-2023.xlsx: the blank sheet of `pipeline.inputs.blanksheet`
   (one worksheet per group) filled with sample points, plus a "Tổng điểm" column of formulas.
   Ties and not-assessed criteria, on purpose:
     * Sở Tài chính and Sở Tư pháp have the same total (different fields): one rank, Tài before Tư;
@@ -21,7 +21,7 @@ Writes, from fixtures/agencies/lang-son-2023.yaml and fixtures/criteria/lang-son
 Every sheet says in a visible row above its header that the figures are samples. Points come from
 `random.Random` with fixed seeds, so each run writes the same bytes. openpyxl cannot compute
 formulas; the script writes their cached values into the sheet XML itself, as Excel does when it
-saves, and then reads every sheet back with `pipeline.scoresheets`, failing on any problem.
+saves, and then reads every sheet back with `pipeline.inputs.scoresheets`, failing on any problem.
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ from openpyxl.utils import get_column_letter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import blanksheet  # noqa: E402
-from pipeline.agencies import read_agencies  # noqa: E402
-from pipeline.criteria import read_criteria  # noqa: E402
-from pipeline.package import read_parts, write_package  # noqa: E402
-from pipeline.score_records import NATIONAL_SIPAS, AgencyList, CriteriaSet  # noqa: E402
-from pipeline.scoresheets import LABELS, SIPAS_TOTAL_LABEL, read_par_sheet, read_sipas_sheet  # noqa: E402
+from pipeline.inputs import blanksheet  # noqa: E402
+from pipeline.inputs.agencies import read_agencies  # noqa: E402
+from pipeline.inputs.criteria import read_criteria  # noqa: E402
+from pipeline.ooxml.package import read_parts, write_package  # noqa: E402
+from pipeline.scoring.records import NATIONAL_SIPAS, AgencyList, CriteriaSet  # noqa: E402
+from pipeline.inputs.scoresheets import LABELS, SIPAS_TOTAL_LABEL, read_par_sheet, read_sipas_sheet  # noqa: E402
 
 AGENCIES = ROOT / "fixtures/agencies/lang-son-2023.yaml"
 CRITERIA = ROOT / "fixtures/criteria/lang-son/par-2023.yaml"

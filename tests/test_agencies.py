@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.agencies import read_agencies
+from pipeline.inputs.agencies import read_agencies
 from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

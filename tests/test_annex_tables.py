@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from pipeline.annex_tables import annex_tables
-from pipeline.score_records import TIE_POLICY, Band, Column, RankedAgency, RankedGroup, Ranking
+from pipeline.scoring.annex_tables import annex_tables
+from pipeline.scoring.records import TIE_POLICY, Band, Column, RankedAgency, RankedGroup, Ranking
 
 FIELDS = (Column("1", "Chỉ đạo, điều hành", D(11)), Column("2", "Thủ tục hành chính", D("14.5")),
           Column("survey", "Điều tra XHH", D(20)))

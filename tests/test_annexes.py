@@ -146,7 +146,7 @@ def test_single_annex_is_named_phu_luc_and_articles_point_to_it(built):
 
 @pytest.mark.parametrize("per_group", [True])
 def test_one_annex_per_group(tmp_path, case_copy, per_group):
-    from pipeline.build import BuildOptions, build_cases
+    from pipeline.build.stages import BuildOptions, build_cases
     from tests.conftest import BUILD_DAY
 
     folder = case_copy("lang-son-2023-issued")

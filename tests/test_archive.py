@@ -23,10 +23,10 @@ import docx
 import pikepdf
 import pytest
 
-from pipeline import office
-from pipeline.archive import RECORD, ArchiveOutcome, Status, archive_batch, preview
-from pipeline.build import BuildOptions, build_cases
-from pipeline.pdfa import declared_level, unembedded_fonts
+from pipeline.archive import office
+from pipeline.archive.store import RECORD, ArchiveOutcome, Status, archive_batch, preview
+from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.archive.pdfa import declared_level, unembedded_fonts
 from pipeline.problems import InputError
 from pipeline.vn import long_date
 from tests.conftest import BUILD_DAY
@@ -268,7 +268,7 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
 
 def test_an_issued_decision_changed_after_its_build_is_archived_as_built(archived, case_copy, tmp_path, runner):
     """The signed document is the build: `qdgen archive` keeps it, and says what changed since."""
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     name = archived.issued[0].name
     shutil.copytree(archived.issued[0], tmp_path / "built" / name)

@@ -8,13 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import blanksheet
-from pipeline.agencies import read_agencies
-from pipeline.blanksheet import blank_scoresheet, write_blank_scoresheet
-from pipeline.criteria import read_criteria
-from pipeline.rank import rank_par
-from pipeline.score_records import SURVEY
-from pipeline.scoresheets import read_par_sheet
+from pipeline.inputs import blanksheet
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.blanksheet import blank_scoresheet, write_blank_scoresheet
+from pipeline.inputs.criteria import read_criteria
+from pipeline.scoring.rank import rank_par
+from pipeline.scoring.records import SURVEY
+from pipeline.inputs.scoresheets import read_par_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = blanksheet.FIRST_DATA_ROW

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.criteria import read_criteria
+from pipeline.inputs.criteria import read_criteria
 from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

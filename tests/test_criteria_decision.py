@@ -8,7 +8,7 @@ import shutil
 import docx
 from docx.oxml.ns import qn
 
-from pipeline.cli import main
+from pipeline.cli.commands import main
 from tests.conftest import CASES, ROOT
 
 CASE = CASES / "lang-son-2019-bo-tieu-chi"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.docset import check_files
-from pipeline.formatrules import check_docx
+from pipeline.check.docset import check_files
+from pipeline.check.checker import check_docx
 from tests.test_formatrules import DOCUMENT, _text, rewrite
 
 ISSUED = "lang-son-2023-issued"

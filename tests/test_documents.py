@@ -10,7 +10,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from pipeline.build import BuildOptions, build_cases
+from pipeline.build.stages import BuildOptions, build_cases
 from tests.conftest import BUILD_DAY, CASES, SEEDS
 
 W_PAGE = qn("w:instrText")

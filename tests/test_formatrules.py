@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pipeline.formatrules import MAX_PER_RULE, check_docx, find_layout
-from pipeline.nd30rules import RULE_BY_ID, RULES
-from pipeline.ooxml import NS, qn, read_docx
+from pipeline.check.checker import MAX_PER_RULE, check_docx, find_layout
+from pipeline.nd30.rules import RULE_BY_ID, RULES
+from pipeline.ooxml.reader import NS, qn, read_docx
 from pipeline.problems import Severity
 from tests.test_ooxml import DECREE, p, tiny_docx
 
@@ -559,7 +559,8 @@ def test_rules_follow_format_md_section_13():
 
 
 def test_every_reported_code_is_a_rule():
-    source = (Path(__file__).resolve().parents[1] / "pipeline" / "formatrules.py").read_text("utf-8")
+    source = "".join(path.read_text("utf-8")
+                     for path in (Path(__file__).resolve().parents[1] / "pipeline" / "check").glob("*.py"))
     reported = set(re.findall(r'"([A-Z]+-\d{2})"', source))
     assert reported and reported <= set(RULE_BY_ID)
 
@@ -614,7 +615,7 @@ def test_allowed_variants_give_no_problem(sources, tmp_path, name, change):
 
 
 def test_cli_passes_a_folder_of_generated_documents(built, runner):
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     result = runner.invoke(main, ["check", str(built / "lang-son-2023-issued"), "--json"])
     assert result.exit_code == 0, result.stderr
@@ -626,7 +627,7 @@ def test_cli_passes_a_folder_of_generated_documents(built, runner):
 
 
 def test_cli_fails_on_a_required_rule_and_says_where(corpus, runner):
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     _, path = corpus["tháng 03"]
     result = runner.invoke(main, ["check", str(path)])
@@ -636,7 +637,7 @@ def test_cli_fails_on_a_required_rule_and_says_where(corpus, runner):
 
 
 def test_cli_warnings_alone_still_pass(corpus, runner):
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     _, path = corpus["a header row that does not repeat"]
     result = runner.invoke(main, ["check", str(path)])
@@ -645,7 +646,7 @@ def test_cli_warnings_alone_still_pass(corpus, runner):
 
 
 def test_cli_on_the_decree_finds_its_three_real_errors(runner):
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     result = runner.invoke(main, ["check", str(DECREE), "--json"])
     assert result.exit_code == 1
@@ -656,7 +657,7 @@ def test_cli_on_the_decree_finds_its_three_real_errors(runner):
 
 
 def test_cli_names_a_missing_file_in_vietnamese(tmp_path, built, runner):
-    from pipeline.cli import main
+    from pipeline.cli.commands import main
 
     missing = tmp_path / "khong-co.docx"
     result = runner.invoke(main, ["check", str(missing), str(built / "lang-son-2023-issued" / "quyet-dinh.docx")])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli.commands import main
 from tests.conftest import ROOT
 
 SCENARIO = ROOT / "fixtures" / "scenarios" / "luat-2025"

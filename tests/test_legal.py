@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import BUNDLED_REGISTRY
-from pipeline.cli import main
-from pipeline.legal import IN_FORCE, NOT_YET, REPLACED, basis_line, citation
-from pipeline.load import read_registry
+from pipeline.build.stages import BUNDLED_REGISTRY
+from pipeline.cli.commands import main
+from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, basis_line, citation
+from pipeline.inputs.load import read_registry
 from pipeline.problems import InputError
 
 GOOD = """type: Quyết định

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from pipeline.package import COMPRESS_LEVEL, ZIP_TIME, Deflated, read_parts, write_package
+from pipeline.ooxml.package import COMPRESS_LEVEL, ZIP_TIME, Deflated, read_parts, write_package
 
 
 def zipfile_package(parts: dict[str, bytes]) -> bytes:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from pipeline import vn
-from pipeline.agencies import read_agencies
-from pipeline.criteria import read_criteria
-from pipeline.rank import rank_par, rank_sipas
-from pipeline.score_records import (SURVEY, TIE_POLICY, AgencyGroup, AgencyList, Band, Component,
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.criteria import read_criteria
+from pipeline.scoring.rank import rank_par, rank_sipas
+from pipeline.scoring.records import (SURVEY, TIE_POLICY, AgencyGroup, AgencyList, Band, Component,
                                     CriteriaGroup, CriteriaSet, Criterion, ScoreRow, ScoreTable, SipasMethod,
                                     SurveyPart)
-from pipeline.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_2023 = ROOT / "fixtures/cases/lang-son-2023-sipas-par"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import docx
 
-from pipeline.build import TEMPLATES, BuildOptions, build_cases
-from pipeline.render import context_of, load_template
+from pipeline.build.stages import TEMPLATES, BuildOptions, build_cases
+from pipeline.ooxml.render import context_of, load_template
 from tests.conftest import BUILD_DAY, CASES
 
 NASTY = "{{ x }} {% if %} & < > \" ' {#"
@@ -30,7 +30,7 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
 
 def test_template_variables_are_what_compose_produces():
     """Every name a template reads is a field of the record composed for it (no silent blanks)."""
-    from pipeline.build import prepare, load_registry
+    from pipeline.build.stages import prepare, load_registry
 
     registry = load_registry(BuildOptions(out=CASES))
     prepared = prepare(CASES / "lang-son-2023-issued", registry, BuildOptions(out=CASES, build_day=BUILD_DAY))
@@ -42,8 +42,9 @@ def test_template_variables_are_what_compose_produces():
 def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
     """Templates compiled once and inputs parsed once per process change nothing in the output, and
     neither does building in a process pool."""
-    from pipeline import build, render
+    from pipeline.build import stages as build
 
+    from pipeline.ooxml import render
     cases = sorted(p for p in CASES.iterdir() if (p / "case.yaml").exists())
     options = BuildOptions(out=tmp_path / "warm", build_day=BUILD_DAY)
     build_cases(cases, BuildOptions(out=tmp_path / "first", build_day=BUILD_DAY))  # fills the caches

@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
-from pipeline.agencies import read_agencies
-from pipeline.criteria import read_criteria
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.criteria import read_criteria
 from pipeline.problems import InputError, Problem
-from pipeline.score_records import (SURVEY, TIE_POLICY, TOTAL, AgencyGroup, AgencyList, CriteriaGroup,
+from pipeline.scoring.records import (SURVEY, TIE_POLICY, TOTAL, AgencyGroup, AgencyList, CriteriaGroup,
                                     CriteriaSet, Criterion, SurveyPart)
-from pipeline.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli.commands import main
 from tests.conftest import CASES
 
 BASE = (CASES / "lang-son-2023-issued" / "case.yaml").read_text(encoding="utf-8")

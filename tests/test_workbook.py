@@ -18,9 +18,9 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline import workbook as workbook_module
+from pipeline.inputs import workbook as workbook_module
 from pipeline.problems import InputError
-from pipeline.workbook import Cell, Sheet, column_letter, number, read_workbook
+from pipeline.inputs.workbook import Cell, Sheet, column_letter, number, read_workbook
 
 
 @pytest.mark.parametrize("value, percent, expected", [

@@ -39,9 +39,9 @@ from pydantic_core import PydanticCustomError
 
 from pipeline import vn
 from pipeline.problems import InputError, Problem
-from pipeline.schema import Line, Text, validate_model
-from pipeline.score_records import LEVELS, TIE_POLICY, Band, CriteriaGroup, CriteriaSet, Criterion, SurveyPart
-from pipeline.sources import YamlDocument, join_key, read_yaml
+from pipeline.inputs.schema import Line, Text, validate_model
+from pipeline.scoring.records import LEVELS, TIE_POLICY, Band, CriteriaGroup, CriteriaSet, Criterion, SurveyPart
+from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 
 
 def _points(value: Any) -> Decimal:

@@ -20,25 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.agencies import read_agencies
-from pipeline.annex_tables import annex_tables
-from pipeline.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
-from pipeline.criteria import read_criteria
-from pipeline.rank import rank_par, rank_sipas
-from pipeline.legal import Registry
-from pipeline.load import LoadedCase, read_case, read_registry
-from pipeline.manifest import MANIFEST, dumps, manifest_data, read_manifest
-from pipeline.outdated import cited_statuses, fingerprints, reasons
-from pipeline.package import CoreProperties
+from pipeline.inputs.agencies import read_agencies
+from pipeline.scoring.annex_tables import annex_tables
+from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
+from pipeline.inputs.criteria import read_criteria
+from pipeline.scoring.rank import rank_par, rank_sipas
+from pipeline.domain.legal import Registry
+from pipeline.inputs.load import LoadedCase, read_case, read_registry
+from pipeline.outputs.manifest import MANIFEST, dumps, manifest_data, read_manifest
+from pipeline.domain.outdated import cited_statuses, fingerprints, reasons
+from pipeline.ooxml.package import CoreProperties
 from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
-from pipeline.score_records import AgencyList, CriteriaSet
-from pipeline.scoresheets import read_par_sheet, read_sipas_sheet
-from pipeline.render import context_of, load_template, render
-from pipeline.sources import read_yaml
-from pipeline.validate import check_day, validate_case
+from pipeline.scoring.records import AgencyList, CriteriaSet
+from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.ooxml.render import context_of, load_template, render
+from pipeline.inputs.sources import read_yaml
+from pipeline.domain.validate import check_day, validate_case
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
 BUNDLED_REGISTRY = PROJECT / "legal_basis"
 ISSUED_CHANGED = "build.issued_changed"

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import __version__, report, vn
+from pipeline import __version__, vn
+
+from pipeline.cli import report
 from pipeline.problems import InputError
 
 if TYPE_CHECKING:
-    from pipeline.build import BuildOptions
+    from pipeline.build.stages import BuildOptions
 
 
 def _day(_ctx, _param, value: str | None) -> dt.date | None:
@@ -36,7 +38,7 @@ def registry_option(function):
 
     @functools.wraps(function)
     def wrapper(*args, registries: tuple[Path, ...], no_bundled: bool, **kwargs):
-        from pipeline.build import BUNDLED_REGISTRY
+        from pipeline.build.stages import BUNDLED_REGISTRY
 
         return function(*args, registries=tuple(registries) if no_bundled else (BUNDLED_REGISTRY, *registries),
                         **kwargs)
@@ -55,7 +57,7 @@ cases_argument = click.argument("cases", nargs=-1, required=True, type=click.Pat
 
 
 def _options(out: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> BuildOptions:
-    from pipeline.build import BuildOptions
+    from pipeline.build.stages import BuildOptions
 
     return BuildOptions(out=out, registry_dirs=registries, as_of=as_of)
 
@@ -81,7 +83,7 @@ def main() -> None:
 def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_of: dt.date | None,
           as_json: bool) -> None:
     """Tạo quyết định (.docx), phụ lục và manifest.json cho từng hồ sơ CASES."""
-    from pipeline.build import build_cases
+    from pipeline.build.stages import build_cases
 
     results = build_cases(list(cases), _options(out, registries, as_of))
     failed = False
@@ -113,7 +115,7 @@ def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_o
 @click.option("--json", "as_json", is_flag=True, help="In các vấn đề dạng JSON ra stdout.")
 def validate(cases: tuple[Path, ...], registries: tuple[Path, ...], as_of: dt.date | None, as_json: bool) -> None:
     """Kiểm tra hồ sơ CASES, liệt kê mọi vấn đề cùng vị trí; không ghi gì."""
-    from pipeline.build import validate_cases
+    from pipeline.build.stages import validate_cases
 
     found = validate_cases(list(cases), _options(Path("."), registries, as_of))
     any_error = False
@@ -127,7 +129,7 @@ def validate(cases: tuple[Path, ...], registries: tuple[Path, ...], as_of: dt.da
 
 
 def _registry_or_exit(options: BuildOptions):
-    from pipeline.build import load_registry
+    from pipeline.build.stages import load_registry
 
     try:
         return load_registry(options)
@@ -147,7 +149,7 @@ def basis() -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
 def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: bool) -> None:
     """Mọi văn bản trong danh mục và tình trạng hiệu lực của chúng vào một ngày (mặc định: hôm nay)."""
-    from pipeline.legal import describe
+    from pipeline.domain.legal import describe
 
     options = _options(Path("."), registries, as_of)
     registry = _registry_or_exit(options)
@@ -175,7 +177,7 @@ def basis_list(registries: tuple[Path, ...], as_of: dt.date | None, as_json: boo
 @as_of_option
 def basis_show(doc_id: str, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
     """Một văn bản: các trường, tình trạng hôm nay và chuỗi thay thế, sửa đổi."""
-    from pipeline.legal import describe
+    from pipeline.domain.legal import describe
 
     options = _options(Path("."), registries, as_of)
     registry = _registry_or_exit(options)
@@ -206,7 +208,7 @@ def basis_affected(items: tuple[str, ...], registries: tuple[Path, ...], as_json
 
     Cách dùng: qdgen basis affected ID... CASES...  (CASES là thư mục hồ sơ).
     """
-    from pipeline import regenerate as regen
+    from pipeline.build import regenerate as regen
 
     registry = _registry_or_exit(_options(Path("."), registries, None))
     paths = [Path(item) for item in items if Path(item).exists()]
@@ -239,7 +241,7 @@ def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, registrie
               as_of: dt.date | None) -> None:
     """Đưa quyết định đã ban hành CASE vào danh mục căn cứ (kèm văn bản nó thay thế), rồi liệt kê các
     dự thảo DRAFTS nay viện dẫn văn bản đã bị thay thế."""
-    from pipeline import regenerate as regen
+    from pipeline.build import regenerate as regen
 
     options = _options(Path("out"), registries, as_of)
     added = regen.add_to_registry(case, list(drafts), options, into or registries[-1])
@@ -269,7 +271,7 @@ def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, registrie
 def regenerate(cases: tuple[Path, ...], write: bool, out: Path, registries: tuple[Path, ...],
                as_of: dt.date | None) -> None:
     """Liệt kê dự thảo viện dẫn văn bản hết hiệu lực (kèm so sánh căn cứ trước/sau); --apply để sửa và tạo lại."""
-    from pipeline import regenerate as regen
+    from pipeline.build import regenerate as regen
 
     options = _options(out, registries, as_of)
     _registry_or_exit(options)
@@ -307,7 +309,7 @@ def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
 
     An issued decision whose inputs changed after it was built keeps that build: it is the document that
     was signed, so it is what gets archived or previewed, with a word on what changed since."""
-    from pipeline.build import ISSUED_CHANGED, build_cases
+    from pipeline.build.stages import ISSUED_CHANGED, build_cases
 
     folders, failed = [], []
     for result in build_cases(list(cases), options):
@@ -345,7 +347,7 @@ def _built_dirs(cases: tuple[Path, ...], options: BuildOptions) -> list[Path]:
 def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: str, timeout: float, workers: int,
             registries: tuple[Path, ...], as_json: bool) -> None:
     """Bản lưu trữ PDF/A của các quyết định đã ban hành (dự thảo bị từ chối)."""
-    from pipeline import archive as archiving
+    from pipeline.archive import store as archiving
 
     folders = _built_dirs(cases, _options(build_dir, registries, None))
     with click.progressbar(length=0, label="Chuyển sang PDF/A", file=sys.stderr) as bar:
@@ -382,7 +384,7 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
 @as_of_option
 def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> None:
     """Ảnh PNG các trang của quyết định và phụ lục, để xem nhanh không cần Word."""
-    from pipeline import archive as archiving
+    from pipeline.archive import store as archiving
 
     [folder] = _built_dirs((case,), _options(build_dir, registries, as_of))
     files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
@@ -407,7 +409,7 @@ existing_file = click.Path(path_type=Path, exists=True, dir_okay=False)
 @click.option("--json", "as_json", is_flag=True, help="In bảng xếp hạng dạng JSON ra stdout.")
 def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None, as_json: bool) -> None:
     """Đọc, kiểm tra và xếp hạng một bảng điểm; in bảng xếp hạng theo từng nhóm."""
-    from pipeline.build import rank_sheet
+    from pipeline.build.stages import rank_sheet
 
     index = index or ("par" if criteria else "sipas")
     ranking, problems = rank_sheet(index, sheet, criteria, agencies)
@@ -437,9 +439,9 @@ def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None, 
               help="Tệp .xlsx sẽ ghi (không ghi đè tệp đã có).")
 def scoresheet(criteria: Path, agencies: Path, output: Path) -> None:
     """Bảng điểm trống để Hội đồng thẩm định điền: tiêu đề khóa, mỗi ô giới hạn 0…điểm tối đa."""
-    from pipeline.agencies import read_agencies
-    from pipeline.blanksheet import write_blank_scoresheet
-    from pipeline.criteria import read_criteria
+    from pipeline.inputs.agencies import read_agencies
+    from pipeline.inputs.blanksheet import write_blank_scoresheet
+    from pipeline.inputs.criteria import read_criteria
 
     if output.exists():
         click.echo(f"lỗi: {output} đã có; chọn tên khác (không ghi đè).", err=True)
@@ -475,8 +477,8 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     tự phụ lục). Mã thoát 0 khi không tệp nào vi phạm quy tắc bắt buộc (lỗi); cảnh báo (theo mẫu, theo
     thực tiễn) không làm hỏng kết quả.
     """
-    from pipeline.docset import check_files
-    from pipeline.nd30rules import KIND_NAMES
+    from pipeline.check.docset import check_files
+    from pipeline.nd30.rules import KIND_NAMES
 
     files = _docx_files(paths)
     if not files:

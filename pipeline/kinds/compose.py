@@ -11,11 +11,11 @@ import string
 from collections.abc import Mapping, Sequence
 
 from pipeline import vn
-from pipeline.legal import Registry, basis_line, citation
+from pipeline.domain.legal import Registry, basis_line, citation
 from pipeline.problems import Problem
 from pipeline.records import (Annex, AnnexTable, Attachment, BodyParagraph, Case, CriteriaRow, CriteriaTable, Decision,
                               Item, Signature)
-from pipeline.score_records import CriteriaSet, Criterion
+from pipeline.scoring.records import CriteriaSet, Criterion
 from pipeline.vnwords import amount_in_words
 
 SYMBOL = "QĐ-UBND"

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Collection
 
 from pipeline import vn
-from pipeline.legal import IN_FORCE, NOT_YET, REPLACED, Registry
+from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, Registry
 from pipeline.problems import Problem, Severity
 from pipeline.records import Case
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from pipeline import vn
-from pipeline.score_records import (NATIONAL_SIPAS, SURVEY, AgencyList, Band, Column, CriteriaGroup,
+from pipeline.scoring.records import (NATIONAL_SIPAS, SURVEY, AgencyList, Band, Column, CriteriaGroup,
                                     CriteriaSet, RankedAgency, RankedGroup, Ranking, ScoreRow, ScoreTable,
                                     SipasMethod)
 

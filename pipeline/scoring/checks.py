@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vn
 from pipeline.problems import Location, Problem
-from pipeline.score_records import (SURVEY, TOTAL, AgencyList, CriteriaGroup, CriteriaSet, Criterion,
+from pipeline.scoring.records import (SURVEY, TOTAL, AgencyList, CriteriaGroup, CriteriaSet, Criterion,
                                     ScoreRow, ScoreTable, SipasMethod, level_name)
 
 CENT = Decimal("0.01")

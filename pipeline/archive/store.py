@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import office
-from pipeline.manifest import MANIFEST, read_manifest
-from pipeline.pdfa import (
+from pipeline.archive import office
+from pipeline.outputs.manifest import MANIFEST, read_manifest
+from pipeline.archive.pdfa import (
     LEVELS,
     ArchiveCopy,
     Description,
@@ -41,7 +41,7 @@ from pipeline.pdfa import (
     unembedded_fonts,
 )
 from pipeline.problems import InputError, Location, Problem
-from pipeline.sources import read_bytes, sha256_bytes
+from pipeline.inputs.sources import read_bytes, sha256_bytes
 
 RECORD = "record.json"
 _VERSION = re.compile(r"v([1-9][0-9]*)")

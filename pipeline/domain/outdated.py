@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline import vn
-from pipeline.legal import REPLACED, Registry, Snapshot, citation
+from pipeline.domain.legal import REPLACED, Registry, Snapshot, citation
 from pipeline.records import Case
 
 

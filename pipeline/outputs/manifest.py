@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.outdated import CitedStatus
+from pipeline.domain.outdated import CitedStatus
 from pipeline.records import Artifact, Decision
 
 MANIFEST = "manifest.json"

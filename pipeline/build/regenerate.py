@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import vn
-from pipeline.build import BuildOptions, CaseResult, Prepared, build_case, load_registry, prepare
-from pipeline.casefile import rewrite_legal_basis, write_registry_entry
-from pipeline.legal import NOT_YET, REPLACED, Registry, basis_line, describe
-from pipeline.load import case_file, read_case
+from pipeline.build.stages import BuildOptions, CaseResult, Prepared, build_case, load_registry, prepare
+from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
+from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
+from pipeline.inputs.load import case_file, read_case
 from pipeline.problems import InputError, Problem
-from pipeline.validate import check_day
+from pipeline.domain.validate import check_day
 
 ISSUED = "issued"
 CURRENT = "current"

@@ -39,7 +39,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.problems import InputError, Location, Problem
-from pipeline.sources import read_bytes, sha256_bytes
+from pipeline.inputs.sources import read_bytes, sha256_bytes
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _WORKBOOK, _SHEETS, _SHEET = _MAIN + "workbook", _MAIN + "sheets", _MAIN + "sheet"

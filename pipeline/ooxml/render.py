@@ -21,7 +21,7 @@ import jinja2
 import jinja2.meta
 from docxtpl import DocxTemplate
 
-from pipeline.package import CoreProperties, Deflated, read_parts, write_package
+from pipeline.ooxml.package import CoreProperties, Deflated, read_parts, write_package
 
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _LISTING_CHARACTERS = "\n\t\a\f"

@@ -29,8 +29,8 @@ from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.nd30rules import ANNEX, DECISION, KIND_NAMES, OTHER, RULE_BY_ID
-from pipeline.ooxml import (
+from pipeline.nd30.rules import ANNEX, DECISION, KIND_NAMES, OTHER, RULE_BY_ID
+from pipeline.ooxml.reader import (
     Document,
     DocxError,
     Paragraph,

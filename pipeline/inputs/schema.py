@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from pipeline import vn
 from pipeline.problems import Problem
-from pipeline.sources import YamlDocument, join_key
+from pipeline.inputs.sources import YamlDocument, join_key
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from pipeline import vn
 from pipeline.records import AnnexTable
-from pipeline.score_records import Band, RankedAgency, RankedGroup, Ranking
+from pipeline.scoring.records import Band, RankedAgency, RankedGroup, Ranking
 
 NOT_ASSESSED = "KĐG"
 """Written in a field's cell when the whole field is not assessed for an agency."""

@@ -17,9 +17,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.problems import InputError, Problem
-from pipeline.schema import Line, validate_model
-from pipeline.score_records import AgencyGroup, AgencyList, agency_key
-from pipeline.sources import read_yaml
+from pipeline.inputs.schema import Line, validate_model
+from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
+from pipeline.inputs.sources import read_yaml
 
 GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 

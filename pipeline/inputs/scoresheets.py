@@ -36,10 +36,10 @@ from pathlib import Path
 from pipeline import vn
 from pipeline.problems import Location, Problem
 from pipeline.records import frozen_map
-from pipeline.score_checks import check_par, check_sipas, is_not_assessed
-from pipeline.score_records import (NATIONAL_SIPAS, SURVEY, TOTAL, AgencyList, CriteriaSet, ScoreRow,
+from pipeline.scoring.checks import check_par, check_sipas, is_not_assessed
+from pipeline.scoring.records import (NATIONAL_SIPAS, SURVEY, TOTAL, AgencyList, CriteriaSet, ScoreRow,
                                     ScoreTable, SipasMethod, level_name)
-from pipeline.workbook import Cell, Sheet, Workbook, number, read_workbook
+from pipeline.inputs.workbook import Cell, Sheet, Workbook, number, read_workbook
 
 HEADER_SEARCH_ROWS = 20
 

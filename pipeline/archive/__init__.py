@@ -1,0 +1,1 @@
+"""Stage 5: LibreOffice as a component, PDF/A copies and the append-only archive."""

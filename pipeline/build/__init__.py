@@ -1,0 +1,1 @@
+"""Orchestration: the stage order, what a build wrote (manifest) and regenerating drafts."""

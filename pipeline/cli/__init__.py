@@ -1,0 +1,1 @@
+"""The `qdgen` command and its reports."""

@@ -1,0 +1,1 @@
+"""Pure domain rules: the legal registry as dated data, cross-file validation, rebuild fingerprints."""

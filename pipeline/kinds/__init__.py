@@ -1,0 +1,1 @@
+"""Decision kinds: what each kind of Quyết định composes from its case."""

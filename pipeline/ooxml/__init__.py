@@ -1,0 +1,1 @@
+"""The .docx layer: reading WordprocessingML as Word would, rendering templates, deterministic packages."""

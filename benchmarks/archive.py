@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.archive import office  # noqa: E402
-from pipeline.archive.store import Status, archive_batch  # noqa: E402
+from pipeline.archive import office
+from pipeline.archive.store import Status, archive_batch
 
 FIXTURE = ROOT / "fixtures" / "cases" / "lang-son-2023-issued"
 

@@ -20,9 +20,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.inputs.agencies import read_agencies  # noqa: E402
-from pipeline.build.stages import BuildOptions, build_cases  # noqa: E402
-from pipeline.inputs.criteria import read_criteria  # noqa: E402
+from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.criteria import read_criteria
 
 AGENCIES = 1000
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build.stages import BuildOptions, build_cases  # noqa: E402
-from pipeline.check.checker import check_docx  # noqa: E402
+from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.check.checker import check_docx
 
 
 def built_documents(scratch: Path) -> list[Path]:

@@ -153,3 +153,14 @@ def collation_key(text: str) -> tuple:
             primary.append((_ORDER.get(ch, 100 + ord(ch)), ch))
         secondary.append(0)
     return tuple(rank for rank, _ in primary), tuple(secondary), text
+
+
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+"""The letters of điểm a), b), … in Vietnamese alphabetical order (NĐ 30 Phụ lục I: no f, j, w, z)."""
+
+
+def ascii_slug(text: str) -> str:
+    """`Lạng Sơn` → `Lang-Son`, `05/QĐ-UBND` → `05-QD-UBND`: ASCII letters and digits joined by hyphens, for
+    names that must survive any file system or identifier scheme. Case is kept; callers lower it if they need."""
+    folded = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+    return re.sub(r"[^A-Za-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")

@@ -40,12 +40,12 @@ from openpyxl.utils import get_column_letter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.inputs import blanksheet  # noqa: E402
-from pipeline.inputs.agencies import read_agencies  # noqa: E402
-from pipeline.inputs.criteria import read_criteria  # noqa: E402
-from pipeline.ooxml.package import read_parts, write_package  # noqa: E402
-from pipeline.scoring.records import NATIONAL_SIPAS, AgencyList, CriteriaSet  # noqa: E402
-from pipeline.inputs.scoresheets import LABELS, SIPAS_TOTAL_LABEL, read_par_sheet, read_sipas_sheet  # noqa: E402
+from pipeline.inputs import blanksheet
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.criteria import read_criteria
+from pipeline.inputs.scoresheets import LABELS, SIPAS_TOTAL_LABEL, read_par_sheet, read_sipas_sheet
+from pipeline.ooxml.package import read_parts, write_package
+from pipeline.scoring.records import NATIONAL_SIPAS, AgencyList, CriteriaSet
 
 AGENCIES = ROOT / "fixtures/agencies/lang-son-2023.yaml"
 CRITERIA = ROOT / "fixtures/criteria/lang-son/par-2023.yaml"

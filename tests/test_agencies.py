@@ -57,10 +57,10 @@ def test_group_named_by_id_or_name():
 
 
 @pytest.mark.parametrize("text, code, line", [
-    ("province: X\ngroups:\n  - id: a\n    name: A\n    agencies: [Sở A, Sở B]\n"
-     "  - id: b\n    name: B\n    agencies:\n      - Sở C\n      - sở a\n", "agencies.duplicate_agency", 10),
-    ("province: X\ngroups:\n  - id: a\n    name: A\n    agencies: [Sở A]\n"
-     "  - id: a\n    name: B\n    agencies: [Sở B]\n", "agencies.duplicate_group", 6),
+    (("province: X\ngroups:\n  - id: a\n    name: A\n    agencies: [Sở A, Sở B]\n"
+     "  - id: b\n    name: B\n    agencies:\n      - Sở C\n      - sở a\n"), "agencies.duplicate_agency", 10),
+    (("province: X\ngroups:\n  - id: a\n    name: A\n    agencies: [Sở A]\n"
+     "  - id: a\n    name: B\n    agencies: [Sở B]\n"), "agencies.duplicate_group", 6),
     ("province: X\ngroups:\n  - id: a\n    name: A\n    agency: [Sở A]\n", "agencies.unknown_key", 5),
 ])
 def test_broken_lists(tmp_path, text, code, line):

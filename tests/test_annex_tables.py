@@ -18,7 +18,7 @@ def par_ranking() -> Ranking:
                      D("45.5"), band="A"),
         RankedAgency(2, "Sở Ngoại vụ", (D(8), None, D(16)), D("80.2"), D(24), D("29.925"), band="B",
                      not_assessed=("2",)),
-        RankedAgency(2, "Sở Tư pháp", (D(9), D(11), D(16.5)), D("80.2"), D(36.5), D("45.5"), band="B"),
+        RankedAgency(2, "Sở Tư pháp", (D(9), D(11), D("16.5")), D("80.2"), D("36.5"), D("45.5"), band="B"),
     ), BANDS)
     huyen = RankedGroup("huyen", "UBND huyện, thành phố", FIELDS, (
         RankedAgency(1, "UBND huyện Đình Lập", (D(9), D(12), D(15)), D("79.12"), D(36), D("45.5")),), BANDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 import docx
@@ -86,7 +87,7 @@ def test_par_annex_equals_an_independent_ranking_of_the_sheet(built):
             assert row[13] == str(rank)
     # the fixture's samples contain an exact tie in each group and an agency whose maximum was lowered
     ranks = [[r[0] for r in group] for group in expected_groups]
-    assert any(a == b for group in ranks for a, b in zip(group, group[1:]))
+    assert any(a == b for group in ranks for a, b in itertools.pairwise(group))
 
 
 def test_sipas_annex_equals_an_independent_ranking_of_the_sheet(built):
@@ -120,7 +121,7 @@ def test_annex_layout(built):
         assert paragraphs[2].runs[0].font.italic
         assert paragraphs[-1].text.endswith("./.")
         for table in document.tables:
-            header, *rows = table.rows
+            header, *_rows = table.rows
             assert header._tr.trPr.find(qn("w:tblHeader")) is not None
             assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
             grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
@@ -132,7 +133,7 @@ def test_annex_layout(built):
 
 def test_draft_annex_leaves_number_and_day_blank(built):
     document = docx.Document(built / CASE.name / "phu-luc-1-sipas.docx")
-    reference = [p.text for p in document.paragraphs if p.text.startswith("(Kèm theo")][0]
+    reference = next(p.text for p in document.paragraphs if p.text.startswith("(Kèm theo"))
     assert reference == ("(Kèm theo Quyết định số      /QĐ-UBND ngày      tháng 01 năm 2024 của Chủ tịch "
                          "Ủy ban nhân dân tỉnh Lạng Sơn)")
 

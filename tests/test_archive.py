@@ -24,9 +24,9 @@ import pikepdf
 import pytest
 
 from pipeline.archive import office
+from pipeline.archive.pdfa import declared_level, unembedded_fonts
 from pipeline.archive.store import RECORD, ArchiveOutcome, Status, archive_batch, preview
 from pipeline.build.stages import BuildOptions, build_cases
-from pipeline.archive.pdfa import declared_level, unembedded_fonts
 from pipeline.problems import InputError
 from pipeline.vn import long_date
 from tests.conftest import BUILD_DAY

@@ -12,9 +12,9 @@ from pipeline.inputs import blanksheet
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.blanksheet import blank_scoresheet, write_blank_scoresheet
 from pipeline.inputs.criteria import read_criteria
+from pipeline.inputs.scoresheets import read_par_sheet
 from pipeline.scoring.rank import rank_par
 from pipeline.scoring.records import SURVEY
-from pipeline.inputs.scoresheets import read_par_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = blanksheet.FIRST_DATA_ROW

@@ -35,7 +35,7 @@ def test_attached_criteria_set_has_its_own_header_reference_and_tables(built):
     path = built / CASE.name / "bo-tieu-chi.docx"
     document = docx.Document(path)
     texts = _texts(path)
-    left, right = document.tables[0].rows[0].cells
+    left, _right = document.tables[0].rows[0].cells
     assert [p.text for p in left.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"]
     assert "Số:" not in "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
     assert texts[0] == "BỘ TIÊU CHÍ"
@@ -69,7 +69,7 @@ def _line(text: str, needle: str) -> int:
 
 
 def test_points_that_do_not_add_up_are_refused_with_their_line(tmp_path, runner):
-    case, criteria, text = _broken(tmp_path, '{id: "1.1.1", name: "Ban hành kế hoạch đúng thời hạn", maximum: 0.5}',
+    case, _criteria, _text = _broken(tmp_path, '{id: "1.1.1", name: "Ban hành kế hoạch đúng thời hạn", maximum: 0.5}',
                                    '{id: "1.1.1", name: "Ban hành kế hoạch đúng thời hạn", maximum: 0.75}')
     result = runner.invoke(main, ["build", str(case), "--out", str(tmp_path / "out"), "--json"])
     assert result.exit_code == 1
@@ -93,7 +93,7 @@ def test_a_declared_count_that_disagrees_is_refused(tmp_path, runner):
 
 
 def test_a_duplicate_criterion_id_is_refused(tmp_path, runner):
-    case, criteria, text = _broken(tmp_path, '{id: "1.1.2", name: "Xác định đầy đủ', '{id: "1.1.1", name: "Xác định đầy đủ')
+    case, _criteria, text = _broken(tmp_path, '{id: "1.1.2", name: "Xác định đầy đủ', '{id: "1.1.1", name: "Xác định đầy đủ')
     result = runner.invoke(main, ["build", str(case), "--out", str(tmp_path / "out"), "--json"])
     problems = json.loads(result.stdout)[0]["problems"]
     duplicate = [p for p in problems if p["code"] == "criteria.duplicate_id"]

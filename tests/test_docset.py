@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.check.docset import check_files
 from pipeline.check.checker import check_docx
+from pipeline.check.docset import check_files
 from tests.test_formatrules import DOCUMENT, _text, rewrite
 
 ISSUED = "lang-son-2023-issued"
@@ -37,8 +37,8 @@ def test_a_matching_set_has_no_problem(folder):
 
 
 @pytest.mark.parametrize("old,new,expected", [
-    ("số 05/QĐ-UBND", "số 06/QĐ-UBND", "Số, ký hiệu trong dòng dẫn cần trùng với quyết định («05/QĐ-UBND»), "
-                                        "thấy «06/QĐ-UBND»"),
+    ("số 05/QĐ-UBND", "số 06/QĐ-UBND", ("Số, ký hiệu trong dòng dẫn cần trùng với quyết định («05/QĐ-UBND»), "
+                                        "thấy «06/QĐ-UBND»")),
     ("ngày 05 tháng 02", "ngày 06 tháng 02", "Ngày trong dòng dẫn cần trùng ngày ban hành quyết định"),
     ("tỉnh Lạng Sơn)", "tỉnh Cao Bằng)", "Cơ quan trong dòng dẫn cần là cơ quan ban hành quyết định"),
 ])

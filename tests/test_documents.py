@@ -35,31 +35,31 @@ def _flat(text: str) -> str:
 
 SEED_001_BODY = [
     "QUYẾT ĐỊNH",
-    "Về việc phê duyệt và công bố Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính; "
-    "Chỉ số cải cách hành chính các sở, ban, ngành, UBND các huyện, thành phố trên địa bàn tỉnh Lạng Sơn năm 2023",
+    ("Về việc phê duyệt và công bố Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính; "
+    "Chỉ số cải cách hành chính các sở, ban, ngành, UBND các huyện, thành phố trên địa bàn tỉnh Lạng Sơn năm 2023"),
     "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; Luật sửa đổi, bổ sung một số điều của Luật Tổ chức "
-    "Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22/11/2019;",
-    "Căn cứ Quyết định số 1699/QĐ-UBND ngày 19/10/2023 của Chủ tịch Ủy ban nhân dân tỉnh ban hành quy định xác định "
-    "Chỉ số cải cách hành chính các sở, ban, ngành và Ủy ban nhân dân các huyện, thành phố trên địa bàn tỉnh Lạng Sơn;",
-    "Căn cứ Quyết định số 1431/QĐ-UBND ngày 31/8/2022 của Ủy ban nhân dân tỉnh phê duyệt Đề án đo lường sự hài lòng "
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; Luật sửa đổi, bổ sung một số điều của Luật Tổ chức "
+    "Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22/11/2019;"),
+    ("Căn cứ Quyết định số 1699/QĐ-UBND ngày 19/10/2023 của Chủ tịch Ủy ban nhân dân tỉnh ban hành quy định xác định "
+    "Chỉ số cải cách hành chính các sở, ban, ngành và Ủy ban nhân dân các huyện, thành phố trên địa bàn tỉnh Lạng Sơn;"),
+    ("Căn cứ Quyết định số 1431/QĐ-UBND ngày 31/8/2022 của Ủy ban nhân dân tỉnh phê duyệt Đề án đo lường sự hài lòng "
     "của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2022 - 2025 trên địa bàn "
     "tỉnh Lạng Sơn; Quyết định số 1184/QĐ-UBND ngày 31/7/2023 của Ủy ban nhân dân tỉnh sửa đổi, bổ sung một số nội "
     "dung Đề án đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước giai "
     "đoạn 2022 - 2025 trên địa bàn tỉnh Lạng Sơn ban hành kèm theo Quyết định số 1431/QĐ-UBND ngày 31/8/2022 của "
-    "Ủy ban nhân dân tỉnh;",
+    "Ủy ban nhân dân tỉnh;"),
     "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 28/TTr-SNV ngày 14/01/2024.",
     "QUYẾT ĐỊNH:",
-    "Điều 1. Phê duyệt và công bố Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của các sở, ban, ngành, "
-    "Ủy ban nhân dân các huyện, thành phố trên địa bàn tỉnh Lạng Sơn năm 2023 (chi tiết theo Phụ lục I đính kèm).",
-    "Điều 2. Phê duyệt và công bố Chỉ số cải cách hành chính các sở, ban, ngành, Ủy ban nhân dân các huyện, thành phố "
-    "trên địa bàn tỉnh Lạng Sơn năm 2023 (chi tiết theo Phụ lục II đính kèm).",
-    "Điều 3. Căn cứ Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính, Chỉ số cải cách "
+    ("Điều 1. Phê duyệt và công bố Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của các sở, ban, ngành, "
+    "Ủy ban nhân dân các huyện, thành phố trên địa bàn tỉnh Lạng Sơn năm 2023 (chi tiết theo Phụ lục I đính kèm)."),
+    ("Điều 2. Phê duyệt và công bố Chỉ số cải cách hành chính các sở, ban, ngành, Ủy ban nhân dân các huyện, thành phố "
+    "trên địa bàn tỉnh Lạng Sơn năm 2023 (chi tiết theo Phụ lục II đính kèm)."),
+    ("Điều 3. Căn cứ Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính, Chỉ số cải cách "
     "hành chính năm 2023, các sở, ban, ngành, UBND các huyện, thành phố tổ chức quán triệt, rút kinh nghiệm, xác định "
     "các giải pháp khắc phục những hạn chế, đẩy mạnh cải cách hành chính, nâng cao mức độ hài lòng của người dân, "
-    "tổ chức trong năm 2024 và những năm tiếp theo.",
-    "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các huyện, "
-    "thành phố chịu trách nhiệm thi hành Quyết định này./.",
+    "tổ chức trong năm 2024 và những năm tiếp theo."),
+    ("Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các huyện, "
+    "thành phố chịu trách nhiệm thi hành Quyết định này./."),
 ]
 SEED_001_RECIPIENTS = [
     "Nơi nhận:", "- Như Điều 4;", "- Thường trực Tỉnh ủy;", "- Thường trực HĐND tỉnh;", "- Chủ tịch, các PCT UBND tỉnh;",
@@ -101,19 +101,19 @@ def test_seed_000_draft_reads_back_with_the_seed_wording(built):
     assert body[2] == "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" and "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN" in seed
     expected_from_seed = [
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;",
-        "Theo đề nghị của Hội đồng thẩm định Chỉ số cải cách hành chính các Sở, Ban, ngành tỉnh và Ủy ban nhân dân "
-        "các huyện, thành phố năm 2020 tại Tờ trình số 03/TTr-HĐTD ngày 19/01/2021.",
+        ("Theo đề nghị của Hội đồng thẩm định Chỉ số cải cách hành chính các Sở, Ban, ngành tỉnh và Ủy ban nhân dân "
+        "các huyện, thành phố năm 2020 tại Tờ trình số 03/TTr-HĐTD ngày 19/01/2021."),
         "QUYẾT ĐỊNH:",
-        "Điều 1. Phê duyệt và công bố Chỉ số cải cách hành chính các Sở, Ban, ngành, Ủy ban nhân dân các huyện, "
-        "thành phố trên địa bàn tỉnh Lạng Sơn năm 2020.",
-        "Điều 2. Căn cứ Chỉ số cải cách hành chính năm 2020, các Sở, Ban, ngành, UBND các huyện, thành phố tổ chức "
+        ("Điều 1. Phê duyệt và công bố Chỉ số cải cách hành chính các Sở, Ban, ngành, Ủy ban nhân dân các huyện, "
+        "thành phố trên địa bàn tỉnh Lạng Sơn năm 2020."),
+        ("Điều 2. Căn cứ Chỉ số cải cách hành chính năm 2020, các Sở, Ban, ngành, UBND các huyện, thành phố tổ chức "
         "quán triệt, rút kinh nghiệm, có giải pháp khắc phục, đẩy mạnh cải cách hành chính, nâng cao Chỉ số cải cách "
-        "hành chính trong năm 2021 và những năm tiếp theo.",
-        "Điều 3. Sở Nội vụ chủ trì, phối hợp với các Sở, Ban, ngành có liên quan tham mưu cho Ủy ban nhân dân tỉnh tổ "
+        "hành chính trong năm 2021 và những năm tiếp theo."),
+        ("Điều 3. Sở Nội vụ chủ trì, phối hợp với các Sở, Ban, ngành có liên quan tham mưu cho Ủy ban nhân dân tỉnh tổ "
         "chức Hội nghị công bố Chỉ số cải cách hành chính của các Sở, Ban, ngành, Ủy ban nhân dân các huyện, thành phố "
-        "năm 2020.",
-        "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các "
-        "huyện, thành phố chịu trách nhiệm thi hành Quyết định này./.",
+        "năm 2020."),
+        ("Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các "
+        "huyện, thành phố chịu trách nhiệm thi hành Quyết định này./."),
     ]
     for line in expected_from_seed:
         assert line in body, line

@@ -62,10 +62,10 @@ def test_a_replacing_document_makes_exactly_the_citing_fixture_outdated(runner, 
     assert outcome["lang-son-2023-issued"]["status"] == "up_to_date"
     outdated = outcome["lang-son-2020-par"]
     assert outdated["status"] == "failed"
-    assert outdated["reasons"] == ["Căn cứ: Quyết định số 2498/QĐ-UBND ngày 02/12/2020 của Chủ tịch Ủy ban nhân dân "
+    assert outdated["reasons"] == [("Căn cứ: Quyết định số 2498/QĐ-UBND ngày 02/12/2020 của Chủ tịch Ủy ban nhân dân "
                                    "tỉnh về việc ban hành Quy định xác định chỉ số cải cách hành chính các sở, ban, "
                                    "ngành tỉnh, Ủy ban nhân dân các huyện thành phố trên địa bàn tỉnh Lạng Sơn đã được "
-                                   "thay thế bởi qd-55-2021 từ 20/01/2021"]
+                                   "thay thế bởi qd-55-2021 từ 20/01/2021")]
     assert "lỗi thời: Căn cứ:" in result.stderr
     assert [p["code"] for p in outdated["problems"]] == ["registry.replaced"]
 
@@ -75,7 +75,7 @@ def test_an_amendment_rebuilds_the_draft_with_a_warning(runner, workspace):
     (workspace / "registry" / "qd-56-2021.yaml").write_text(NEW_DOCUMENT.format(
         number=56, date="2021-01-20", replaces="x").replace("replaces: [x]", "amends: [lang-son/qd-2498-2020]"),
         encoding="utf-8")
-    result, outcome = _build(runner, workspace)
+    _result, outcome = _build(runner, workspace)
     rebuilt = outcome["lang-son-2020-par"]
     assert rebuilt["status"] == "built"
     assert rebuilt["reasons"] == ["Căn cứ: lang-son/qd-2498-2020 đã được sửa đổi bởi qd-56-2021"]

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ooxml.reader import DocxError, field_name, half_points_to_pt, mm_to_twips, read_docx, twips_to_mm
+from pipeline.ooxml.reader import (
+    DocxError,
+    field_name,
+    half_points_to_pt,
+    mm_to_twips,
+    read_docx,
+    twips_to_mm,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

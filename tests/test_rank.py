@@ -10,11 +10,23 @@ import pytest
 from pipeline import vn
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.criteria import read_criteria
-from pipeline.scoring.rank import rank_par, rank_sipas
-from pipeline.scoring.records import (SURVEY, TIE_POLICY, AgencyGroup, AgencyList, Band, Component,
-                                    CriteriaGroup, CriteriaSet, Criterion, ScoreRow, ScoreTable, SipasMethod,
-                                    SurveyPart)
 from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.scoring.rank import rank_par, rank_sipas
+from pipeline.scoring.records import (
+    SURVEY,
+    TIE_POLICY,
+    AgencyGroup,
+    AgencyList,
+    Band,
+    Component,
+    CriteriaGroup,
+    CriteriaSet,
+    Criterion,
+    ScoreRow,
+    ScoreTable,
+    SipasMethod,
+    SurveyPart,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_2023 = ROOT / "fixtures/cases/lang-son-2023-sipas-par"
@@ -179,7 +191,7 @@ def test_sipas_is_the_mean_of_its_components():
     assert [(row.agency, row.percent, row.rank) for row in group.rows] == [
         ("Sở A", D(90), 1), ("Sở B", D(90), 1)]
     assert group.rows[0].points is None and group.rows[0].maximum is None
-    assert [column.label for column in group.columns][0] == "Tiếp cận dịch vụ"
+    assert next(column.label for column in group.columns) == "Tiếp cận dịch vụ"
 
 
 def test_sipas_weights_when_the_method_gives_them():

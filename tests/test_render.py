@@ -15,7 +15,7 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
     folder = case_copy("lang-son-2023-issued")
     text = (folder / "case.yaml").read_text(encoding="utf-8")
     text = text.replace("assessed_year: 2023", f"assessed_year: 2023\nsubject: '{NASTY.replace(chr(39), chr(39) * 2)}'")
-    text = text.replace("  - Thường trực Tỉnh ủy", f"  - 'Sở <A> & {{{{ B }}}}'")
+    text = text.replace("  - Thường trực Tỉnh ủy", "  - 'Sở <A> & {{ B }}'")
     text = text.replace("signer: {name: Hồ Tiến Thiệu,", "signer: {name: \"Hồ Tiến <Thiệu> & {% x %}\",")
     (folder / "case.yaml").write_text(text, encoding="utf-8")
     [result] = build_cases([folder], BuildOptions(out=tmp_path / "out", build_day=BUILD_DAY))
@@ -30,7 +30,7 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
 
 def test_template_variables_are_what_compose_produces():
     """Every name a template reads is a field of the record composed for it (no silent blanks)."""
-    from pipeline.build.stages import prepare, load_registry
+    from pipeline.build.stages import load_registry, prepare
 
     registry = load_registry(BuildOptions(out=CASES))
     prepared = prepare(CASES / "lang-son-2023-issued", registry, BuildOptions(out=CASES, build_day=BUILD_DAY))
@@ -43,7 +43,6 @@ def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
     """Templates compiled once and inputs parsed once per process change nothing in the output, and
     neither does building in a process pool."""
     from pipeline.build import stages as build
-
     from pipeline.ooxml import render
     cases = sorted(p for p in CASES.iterdir() if (p / "case.yaml").exists())
     options = BuildOptions(out=tmp_path / "warm", build_day=BUILD_DAY)

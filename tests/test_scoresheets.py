@@ -14,14 +14,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.criteria import read_criteria
-from pipeline.problems import InputError, Problem
-from pipeline.scoring.records import (SURVEY, TIE_POLICY, TOTAL, AgencyGroup, AgencyList, CriteriaGroup,
-                                    CriteriaSet, Criterion, SurveyPart)
 from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.problems import InputError, Problem
+from pipeline.scoring.records import (
+    SURVEY,
+    TIE_POLICY,
+    TOTAL,
+    AgencyGroup,
+    AgencyList,
+    CriteriaGroup,
+    CriteriaSet,
+    Criterion,
+    SurveyPart,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -85,7 +85,7 @@ READINGS = [
     (Decimal("-0.5"), "âm không phẩy năm"),
     (Decimal("-0"), "không"),
     (Decimal("1E+3"), "một nghìn"),
-    (Decimal("1000"), "một nghìn"),
+    (Decimal(1000), "một nghìn"),
     # strings, Vietnamese notation
     ("1.234,5", "một nghìn hai trăm ba mươi tư phẩy năm"),
     ("2.000.000", "hai triệu"),
@@ -156,7 +156,7 @@ def test_floats_and_other_types_raise_type_error(value):
         (1_000_005, "Một triệu không trăm linh năm đồng"),
         (0, "Không đồng"),
         (-1, "Âm một đồng"),
-        (Decimal("12345678"), "Mười hai triệu ba trăm bốn mươi lăm nghìn sáu trăm bảy mươi tám đồng"),
+        (Decimal(12345678), "Mười hai triệu ba trăm bốn mươi lăm nghìn sáu trăm bảy mươi tám đồng"),
     ],
 )
 def test_amount_in_words(value, expected):

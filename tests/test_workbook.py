@@ -19,8 +19,8 @@ from openpyxl.chart import BarChart
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.inputs import workbook as workbook_module
-from pipeline.problems import InputError
 from pipeline.inputs.workbook import Cell, Sheet, column_letter, number, read_workbook
+from pipeline.problems import InputError
 
 
 @pytest.mark.parametrize("value, percent, expected", [
@@ -313,17 +313,17 @@ def _hand_written(path: Path, sheet_data: str) -> Path:
 
 
 @pytest.mark.parametrize("sheet_data", [
-    '<dimension ref="A1:Z99"/><sheetData><row><c t="s"><v>0</v></c><c s="1"><v>1.5</v></c><c/>'
+    ('<dimension ref="A1:Z99"/><sheetData><row><c t="s"><v>0</v></c><c s="1"><v>1.5</v></c><c/>'
     '<c s="2"><v>3</v></c></row><row><c s="3"><v>4</v></c><c t="s"><v>1</v></c></row>'
-    '<row r="7"><c t="s"><v>2</v></c><c r="C7" t="s"><v>1</v></c></row></sheetData>',
-    '<sheetData><row r="1"><c r="A1"><f t="array" ref="A1:A2">SUM(B1:B2*C1:C2)</f><v>5</v></c>'
+    '<row r="7"><c t="s"><v>2</v></c><c r="C7" t="s"><v>1</v></c></row></sheetData>'),
+    ('<sheetData><row r="1"><c r="A1"><f t="array" ref="A1:A2">SUM(B1:B2*C1:C2)</f><v>5</v></c>'
     '<c r="B1"><f t="dataTable" ref="B1:C2" dt2D="0" dtr="1" r1="D1"/><v>2</v></c><c r="C1"><f/></c>'
     '<c r="D1" t="d"><v>2024-01-31T00:00:00</v></c><c r="E1" t="b"><v>0</v></c>'
     '<c r="F1" t="e"><v>#N/A</v></c>'
-    '<c r="G1" t="str"><f>"x"</f><v></v></c></row></sheetData>',
-    '<sheetData><row r="3.0"><c r="A3"><v>1</v></c><c r="A3"/><c r="B3"><v>1</v></c>'
+    '<c r="G1" t="str"><f>"x"</f><v></v></c></row></sheetData>'),
+    ('<sheetData><row r="3.0"><c r="A3"><v>1</v></c><c r="A3"/><c r="B3"><v>1</v></c>'
     '<c r="B3"><v>-1.5E+3</v></c></row></sheetData>'
-    '<mergeCells count="2"><mergeCell ref="B3:C4"/><mergeCell ref="E5"/></mergeCells>',
+    '<mergeCells count="2"><mergeCell ref="B3:C4"/><mergeCell ref="E5"/></mergeCells>'),
     '',
 ], ids=["no-references-and-number-formats", "formula-kinds-and-types", "repeated-cells-and-merges", "empty"])
 def test_hand_written_packages_read_as_two_openpyxl_loads_did(tmp_path, sheet_data):

@@ -22,14 +22,13 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import vn
 from pipeline.archive import office
-from pipeline.outputs.manifest import MANIFEST, read_manifest
 from pipeline.archive.pdfa import (
     LEVELS,
     ArchiveCopy,
@@ -40,8 +39,9 @@ from pipeline.archive.pdfa import (
     level_name,
     unembedded_fonts,
 )
-from pipeline.problems import InputError, Location, Problem
 from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.outputs.manifest import MANIFEST, read_manifest
+from pipeline.problems import InputError, Location, Problem
 
 RECORD = "record.json"
 _VERSION = re.compile(r"v([1-9][0-9]*)")
@@ -182,7 +182,7 @@ def preview(docx_files: Sequence[Path], out_dir: Path, *, timeout: float = 60.0)
 
 def _plan(build_dir: Path, archive_root: Path, level: int) -> _Plan:
     decision = _read_decision(build_dir)
-    body, number = _slug(decision.issuing_body).lower(), _slug(decision.number_text)
+    body, number = vn.ascii_slug(decision.issuing_body).lower(), vn.ascii_slug(decision.number_text)
     folder = archive_root / body / str(decision.issued.year) / number
     versions = sorted(int(match[1]) for path in folder.glob("v*") if (match := _VERSION.fullmatch(path.name)))
     if not versions:
@@ -350,7 +350,7 @@ def _write_version(plan: _Plan, number: int, copy: ArchiveCopy) -> Path:
     """Write `v<number>` all or nothing: staged in a hidden folder, then renamed (never onto a version)."""
     plan.folder.mkdir(parents=True, exist_ok=True)
     target = _version_dir(plan, number)
-    pdf_name = f"{_slug(plan.decision.number_text)}.pdf"
+    pdf_name = f"{vn.ascii_slug(plan.decision.number_text)}.pdf"
     staging = Path(tempfile.mkdtemp(prefix=f".v{number}-", dir=plan.folder))
     try:
         _write_new(staging / pdf_name, copy.pdf)
@@ -396,8 +396,3 @@ def _sync(folder: Path) -> None:
 def _version_dir(plan: _Plan, number: int) -> Path:
     return plan.folder / f"v{number}"
 
-
-def _slug(text: str) -> str:
-    """`05/QĐ-UBND` → `05-QD-UBND`: ASCII letters and digits joined by hyphens."""
-    folded = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
-    return re.sub(r"[^A-Za-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")

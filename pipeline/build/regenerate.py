@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import vn
 from pipeline.build.stages import BuildOptions, CaseResult, Prepared, build_case, load_registry, prepare
-from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
+from pipeline.domain.validate import check_day
+from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
 from pipeline.inputs.load import case_file, read_case
 from pipeline.problems import InputError, Problem
-from pipeline.domain.validate import check_day
 
 ISSUED = "issued"
 CURRENT = "current"
@@ -171,7 +170,7 @@ def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptio
     if not case.is_issued:
         return (Problem("registry.draft_not_added", "Chỉ quyết định đã ban hành (có số và ngày) mới vào danh mục.",
                         case.location("number"), "Điền number và date đầy đủ sau khi quyết định được ký ban hành."),)
-    doc_id = case.registry_id or f"{_slug(case.issuer.province)}/qd-{case.number}-{case.date.year}"
+    doc_id = case.registry_id or f"{vn.ascii_slug(case.issuer.province).lower()}/qd-{case.number}-{case.date.year}"
     existing = registry.get(doc_id)
     path = existing.where.file if existing else into / f"{doc_id}.yaml"
     subject = decision.subject.removeprefix("Về việc ").strip()
@@ -192,7 +191,3 @@ def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptio
         return exc.problems
     return RegistryAddition(doc_id, path, changed, plan(drafts, updated, options))
 
-
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "-".join("".join(ch for ch in plain if ch.isascii()).lower().split())

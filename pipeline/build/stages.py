@@ -12,31 +12,30 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.inputs.agencies import read_agencies
-from pipeline.scoring.annex_tables import annex_tables
-from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
-from pipeline.inputs.criteria import read_criteria
-from pipeline.scoring.rank import rank_par, rank_sipas
 from pipeline.domain.legal import Registry
-from pipeline.inputs.load import LoadedCase, read_case, read_registry
-from pipeline.outputs.manifest import MANIFEST, dumps, manifest_data, read_manifest
 from pipeline.domain.outdated import cited_statuses, fingerprints, reasons
+from pipeline.domain.validate import check_day, validate_case
+from pipeline.inputs.agencies import read_agencies
+from pipeline.inputs.criteria import read_criteria
+from pipeline.inputs.load import read_case, read_registry
+from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.inputs.sources import read_yaml
+from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
 from pipeline.ooxml.package import CoreProperties
+from pipeline.ooxml.render import context_of, load_template, render
+from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
+from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
+from pipeline.scoring.annex_tables import annex_tables
+from pipeline.scoring.rank import rank_par, rank_sipas
 from pipeline.scoring.records import AgencyList, CriteriaSet
-from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
-from pipeline.ooxml.render import context_of, load_template, render
-from pipeline.inputs.sources import read_yaml
-from pipeline.domain.validate import check_day, validate_case
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
@@ -328,7 +327,12 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
             f"Quyết định số {case.number:02d} đã ban hành và đã có bản tạo trước; không tạo lại.",
             Location(file=target / MANIFEST),
             "Văn bản đã ban hành là hồ sơ lịch sử. Nếu thật sự cần, hãy chuyển thư mục cũ đi nơi khác rồi tạo lại."),))
-    artifacts = _write(target, prepared)
+
+    def manifest(artifacts: tuple[Artifact, ...]) -> Mapping[str, object]:
+        return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
+                             prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
+
+    artifacts = write_build(target, render_documents(prepared.decision), manifest)
     return CaseResult(path, "built", target, artifacts, why, prepared.problems)
 
 
@@ -364,36 +368,6 @@ def _core_properties(decision: Decision) -> CoreProperties:
     return CoreProperties(title=decision.subject, subject=f"Quyết định số {number}",
                           creator=decision.organ, keywords=f"{decision.symbol}; {decision.template}",
                           created=decision.date.as_date())
-
-
-def _write(target: Path, prepared: Prepared) -> tuple[Artifact, ...]:
-    """Write every file into a temporary sibling folder, manifest last, then swap it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        artifacts = []
-        for name, (kind, data) in render_documents(prepared.decision).items():
-            (staging / name).write_bytes(data)
-            artifacts.append(Artifact(kind, target / name, hashlib.sha256(data).hexdigest()))
-        manifest = manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
-                                 prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
-        (staging / MANIFEST).write_bytes(dumps(manifest))
-        _swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return tuple(artifacts)
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    if target.exists():
-        retired = target.with_name(f".{target.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
-        os.replace(target, retired)
-        os.replace(staging, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, target)
 
 
 def _sha(path: Path | None) -> str:

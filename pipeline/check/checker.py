@@ -29,6 +29,7 @@ from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 
+from pipeline import vn
 from pipeline.nd30.rules import ANNEX, DECISION, KIND_NAMES, OTHER, RULE_BY_ID
 from pipeline.ooxml.reader import (
     Document,
@@ -61,7 +62,6 @@ NATIONAL_NAMES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ 
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DECISION_TITLE = "QUYẾT ĐỊNH"
 SIGNING_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
-POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
 _NUMBER_DECISION = re.compile(r"^Số: (?:0[1-9]|[1-9]\d+|\s*)/QĐ-UBND$")
 _NUMBER_OTHER = re.compile(r"^Số: (?:0[1-9]|[1-9]\d+|\s*)(?:/\d{4})?/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
@@ -1144,9 +1144,9 @@ def _check_articles(c: Checker, body: tuple[Paragraph, ...]) -> None:
                          paragraph)
         elif point_match:
             letter = point_match.group("letter")
-            index = POINT_LETTERS.find(letter)
+            index = vn.POINT_LETTERS.find(letter)
             if index != point + 1:
-                wanted = POINT_LETTERS[point + 1] if point + 1 < len(POINT_LETTERS) else "?"
+                wanted = vn.POINT_LETTERS[point + 1] if point + 1 < len(vn.POINT_LETTERS) else "?"
                 c.report("BODY-06", "Các điểm cần theo thứ tự chữ cái tiếng Việt (a, b, c, d, đ, e, g, …): "
                                     f"cần «{wanted})», thấy «{letter})».", paragraph)
             point = max(index, point + 1)

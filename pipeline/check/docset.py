@@ -15,10 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.check.checker import (Annex, Checker, CheckResult, Inspected, annex_label, annex_reference,
-                                  inspect_docx, mentions, reference_issues)
+from pipeline.check.checker import (
+    Annex,
+    Checker,
+    CheckResult,
+    Inspected,
+    annex_label,
+    annex_reference,
+    inspect_docx,
+    mentions,
+    reference_issues,
+)
 from pipeline.nd30.rules import ANNEX, DECISION
 from pipeline.vn import MAX_ROMAN, roman, roman_value
+
 
 @dataclass(frozen=True, slots=True)
 class _Placed:

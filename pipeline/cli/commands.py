@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline import __version__, vn
-
 from pipeline.cli import report
 from pipeline.problems import InputError
 

@@ -16,10 +16,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.problems import InputError, Problem
 from pipeline.inputs.schema import Line, validate_model
-from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
 from pipeline.inputs.sources import read_yaml
+from pipeline.problems import InputError, Problem
+from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
 
 GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 

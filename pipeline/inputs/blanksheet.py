@@ -26,9 +26,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline import vn
+from pipeline.inputs.scoresheets import AGENCY, GROUP, LABELS, NOT_ASSESSED, STT
 from pipeline.ooxml.package import read_parts, write_package
 from pipeline.scoring.records import SURVEY, AgencyList, CriteriaSet
-from pipeline.inputs.scoresheets import AGENCY, GROUP, LABELS, NOT_ASSESSED, STT
 
 TITLE_ROW, SET_ROW, HELP_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_DATA_ROW = HEADER_ROW + 2

@@ -38,10 +38,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
-from pipeline.problems import InputError, Problem
 from pipeline.inputs.schema import Line, Text, validate_model
-from pipeline.scoring.records import LEVELS, TIE_POLICY, Band, CriteriaGroup, CriteriaSet, Criterion, SurveyPart
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
+from pipeline.problems import InputError, Problem
+from pipeline.scoring.records import (
+    LEVELS,
+    TIE_POLICY,
+    Band,
+    CriteriaGroup,
+    CriteriaSet,
+    Criterion,
+    SurveyPart,
+)
 
 
 def _points(value: Any) -> Decimal:

@@ -12,11 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain.legal import Registry
-from pipeline.problems import InputError, Location, Problem
-from pipeline.records import (ArchiveNote, Case, Issuer, Item, LegalDocument, Memo, PartialDate, Proposal,
-                              ScoreSource, Signer, frozen_map)
 from pipeline.inputs.schema import CaseModel, RegistryEntryModel, validate_model
 from pipeline.inputs.sources import YamlDocument, read_yaml
+from pipeline.problems import InputError, Location, Problem
+from pipeline.records import (
+    ArchiveNote,
+    Case,
+    Issuer,
+    Item,
+    LegalDocument,
+    Memo,
+    PartialDate,
+    Proposal,
+    ScoreSource,
+    Signer,
+    frozen_map,
+)
 
 CASE_FILE = "case.yaml"
 DISTRICT_LEVEL_ENDS = dt.date(2025, 7, 1)

@@ -15,8 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Vali
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
-from pipeline.problems import Problem
 from pipeline.inputs.sources import YamlDocument, join_key
+from pipeline.problems import Problem
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -207,9 +207,7 @@ def _key_path(loc: tuple[Any, ...], data: Any) -> str:
     key = ""
     node = data
     for part in loc:
-        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-            key, node = join_key(key, part), node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node) or isinstance(part, str) and isinstance(node, dict) and part in node:
             key, node = join_key(key, part), node[part]
         elif isinstance(part, str) and (isinstance(node, dict) or node is None) and not _is_tag(part):
             key, node = join_key(key, part), None

@@ -34,12 +34,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import vn
+from pipeline.inputs.workbook import Cell, Sheet, Workbook, number, read_workbook
 from pipeline.problems import Location, Problem
 from pipeline.records import frozen_map
 from pipeline.scoring.checks import check_par, check_sipas, is_not_assessed
-from pipeline.scoring.records import (NATIONAL_SIPAS, SURVEY, TOTAL, AgencyList, CriteriaSet, ScoreRow,
-                                    ScoreTable, SipasMethod, level_name)
-from pipeline.inputs.workbook import Cell, Sheet, Workbook, number, read_workbook
+from pipeline.scoring.records import (
+    NATIONAL_SIPAS,
+    SURVEY,
+    TOTAL,
+    AgencyList,
+    CriteriaSet,
+    ScoreRow,
+    ScoreTable,
+    SipasMethod,
+    level_name,
+)
 
 HEADER_SEARCH_ROWS = 20
 
@@ -284,8 +293,8 @@ def _read_row(sheet: Sheet, row: int, columns: Mapping[str, int], reading: _Read
     values: dict[str, Decimal] = {}
     not_assessed = set(listed)
     for key in value_keys:
-        value = _value(cells[key], lambda: reading.spec.required(key, group, not_assessed), agency,
-                       lambda: where[key], reading)
+        value = _value(cells[key], lambda key=key: reading.spec.required(key, group, not_assessed), agency,
+                       lambda key=key: where[key], reading)
         if value is not None:
             values[key] = value
     reading.rows.append(ScoreRow(agency, group, frozen_map(values), listed, where))
@@ -295,7 +304,7 @@ class _RowLocations(Mapping[str, Location]):
     """Column key → the location of its cell in one row, made when asked for: a row has twenty or so
     columns and only the cells with a problem are ever located."""
 
-    __slots__ = ("_sheet", "_path", "_row", "_columns")
+    __slots__ = ("_columns", "_path", "_row", "_sheet")
 
     def __init__(self, sheet: Sheet, path: Path, row: int, columns: Mapping[str, int]):
         self._sheet, self._path, self._row, self._columns = sheet, path, row, columns

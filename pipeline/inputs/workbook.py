@@ -24,7 +24,6 @@ two million merged cells are refused as not a workbook rather than read.
 from __future__ import annotations
 
 import functools
-
 import io
 import posixpath
 import re
@@ -38,8 +37,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.problems import InputError, Location, Problem
 from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.problems import InputError, Location, Problem
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _WORKBOOK, _SHEETS, _SHEET = _MAIN + "workbook", _MAIN + "sheets", _MAIN + "sheet"
@@ -274,10 +273,8 @@ def _sheet(title: str, root: etree._Element, strings: list[str], percent_styles:
                 at_row, column = row_number, column + 1
                 if column > MAX_COLUMN:
                     raise ValueError(f"row {row_number} has more than {MAX_COLUMN} cells")
-            if at_row > max_row:
-                max_row = at_row
-            if column > max_column:
-                max_column = column
+            max_row = max(max_row, at_row)
+            max_column = max(max_column, column)
             cell = _cell(element, strings, percent_styles) if len(element) else None  # styled but empty
             if cell is None:
                 cells.pop((at_row, column), None)  # a later element for the same cell wins, as in openpyxl
@@ -315,12 +312,10 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
         if tag == _V:
             if cached is None:
                 cached = child.text or ""
-        elif tag == _F:
-            if formula is None:
-                formula = child
-        elif tag == _IS:
-            if inline is None:
-                inline = child
+        elif tag == _F and formula is None:
+            formula = child
+        elif tag == _IS and inline is None:
+            inline = child
     value: object
     if kind == "inlineStr":
         value = _text(inline) if inline is not None else ""

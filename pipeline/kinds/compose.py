@@ -13,8 +13,18 @@ from collections.abc import Mapping, Sequence
 from pipeline import vn
 from pipeline.domain.legal import Registry, basis_line, citation
 from pipeline.problems import Problem
-from pipeline.records import (Annex, AnnexTable, Attachment, BodyParagraph, Case, CriteriaRow, CriteriaTable, Decision,
-                              Item, Signature)
+from pipeline.records import (
+    Annex,
+    AnnexTable,
+    Attachment,
+    BodyParagraph,
+    Case,
+    CriteriaRow,
+    CriteriaTable,
+    Decision,
+    Item,
+    Signature,
+)
 from pipeline.scoring.records import CriteriaSet, Criterion
 from pipeline.vnwords import amount_in_words
 
@@ -154,11 +164,10 @@ def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
         for clause_number, clause in enumerate(article.children, start=1):
             paragraphs.append(BodyParagraph("", f"{clause_number}. {_with_amount(clause)}"))
             paragraphs.extend(BodyParagraph("", f"{letter}) {_with_amount(point)}")
-                              for letter, point in zip(POINT_LETTERS, clause.children))
+                              for letter, point in zip(vn.POINT_LETTERS, clause.children))
     return tuple(paragraphs)
 
 
-POINT_LETTERS = tuple("abcdđeghiklmnopqrstuvxy")
 """Điểm are lettered in Vietnamese alphabetical order (NĐ 30, Phụ lục I, II.6đ): … d), đ), e), g) …"""
 
 

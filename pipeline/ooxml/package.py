@@ -56,7 +56,7 @@ class CoreProperties:
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
             "</cp:coreProperties>"
-        ).encode("utf-8")
+        ).encode()
 
 
 def read_parts(data: bytes) -> dict[str, bytes]:

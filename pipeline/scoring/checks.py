@@ -12,8 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline import vn
 from pipeline.problems import Location, Problem
-from pipeline.scoring.records import (SURVEY, TOTAL, AgencyList, CriteriaGroup, CriteriaSet, Criterion,
-                                    ScoreRow, ScoreTable, SipasMethod, level_name)
+from pipeline.scoring.records import (
+    SURVEY,
+    TOTAL,
+    AgencyList,
+    CriteriaGroup,
+    CriteriaSet,
+    Criterion,
+    ScoreRow,
+    ScoreTable,
+    SipasMethod,
+    level_name,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

@@ -12,9 +12,21 @@ from decimal import Decimal
 from fractions import Fraction
 
 from pipeline import vn
-from pipeline.scoring.records import (NATIONAL_SIPAS, SURVEY, AgencyList, Band, Column, CriteriaGroup,
-                                    CriteriaSet, RankedAgency, RankedGroup, Ranking, ScoreRow, ScoreTable,
-                                    SipasMethod)
+from pipeline.scoring.records import (
+    NATIONAL_SIPAS,
+    SURVEY,
+    AgencyList,
+    Band,
+    Column,
+    CriteriaGroup,
+    CriteriaSet,
+    RankedAgency,
+    RankedGroup,
+    Ranking,
+    ScoreRow,
+    ScoreTable,
+    SipasMethod,
+)
 
 HUNDRED = Decimal(100)
 

@@ -156,6 +156,7 @@ class Case:
     replaces: tuple[DocId, ...]  # registry ids of the documents this decision replaces
     registry_id: DocId | None  # the id this decision gets in the registry once issued
     where: Mapping[str, Location]
+    keys: object = None  # every key of the file as its kind's schema read it (frozen): a kind's own keys
 
     @property
     def is_issued(self) -> bool:

@@ -100,6 +100,7 @@ def _case_record(model: CaseBase, document: YamlDocument) -> Case:
         replaces=model.replaces,
         registry_id=model.registry_id,
         where=frozen_map(where),
+        keys=model,
     )
 
 

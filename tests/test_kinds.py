@@ -99,3 +99,17 @@ def test_every_bundled_kind_has_its_files_and_a_fixture_case():
         for produced in (kind.annex_template, kind.attachment_template):
             assert produced is None or produced.is_file()
         assert any(f"\ntemplate: {name}\n" in text for text in cases), name
+
+
+@pytest.mark.parametrize("value", ["[quyet-dinh]", "{a: 1}", "12", "null"])
+def test_a_template_that_is_not_a_name_is_reported_not_raised(tmp_path, value):
+    folder = _case(tmp_path, TASKS.replace("template: giao-nhiem-vu", f"template: {value}"))
+    [problem] = validate_cases([folder], BuildOptions(out=tmp_path, build_day=BUILD_DAY))[folder]
+    assert problem.code in {"case.unknown_template", "case.missing_key"} and problem.location.line == 1
+
+
+def test_a_kind_names_its_own_placeholders_for_wording_overrides(tmp_path, task_kind):
+    folder = _case(tmp_path, TASKS + "wording: {task: 'Giao cho {executor}: {task}.', executors: '{tas} thi hành.'}\n")
+    problems = validate_cases([folder], BuildOptions(out=tmp_path, build_day=BUILD_DAY))[folder]
+    assert [(p.code, p.location.key) for p in problems] == [("case.bad_wording", "wording.executors")]
+    assert "tas" in problems[0].message and "task" in problems[0].hint

@@ -181,7 +181,7 @@ def _prepare(planned: Planned, registry: Registry) -> Prepared:
     except InputError as exc:
         wording = {}
         problems.extend(exc.problems)
-    problems.extend(wording_problems(case, wording))
+    problems.extend(wording_problems(case, wording, kind.placeholders))
     gathered, found = kind.gather(case, PARSED)
     problems.extend(found)
     if errors(problems):

@@ -228,7 +228,7 @@ def validate_case_model(document: YamlDocument, kinds: Mapping[str, type[CaseBas
     if not isinstance(data, dict):
         return validate_model(CaseBase, document, "case")
     template = data.get("template")
-    if template not in kinds:
+    if not isinstance(template, str) or template not in kinds:
         return None, (_unknown_template(template, document, sorted(kinds)),)
     try:
         return _case_union(tuple(kinds.values())).validate_python(data), ()

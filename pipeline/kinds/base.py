@@ -41,6 +41,7 @@ class Kind:
     Keys: ClassVar[type[CaseBase]] = CaseBase
     annex_template: ClassVar[Path | None] = None  # the template of each Phụ lục it produces
     attachment_template: ClassVar[Path | None] = None  # the template of a document issued "kèm theo"
+    placeholders: ClassVar[frozenset[str]] = compose.PLACEHOLDERS  # what its wording's `{…}` may name
 
     @property
     def template_file(self) -> Path:

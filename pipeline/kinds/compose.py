@@ -28,8 +28,9 @@ def issuing_body(case: Case) -> str:
     return f"Chủ tịch {body}" if case.issuer.authority == "chu-tich" else body
 
 
-def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, ...]:
-    """A case's wording overrides may only use known keys and placeholders."""
+def wording_problems(case: Case, wording: Mapping[str, str],
+                     placeholders: frozenset[str] = PLACEHOLDERS) -> tuple[Problem, ...]:
+    """A case's wording overrides may only use its kind's keys and placeholders."""
     problems = []
     for key, text in case.wording.items():
         where = case.location(f"wording.{key}")
@@ -41,10 +42,10 @@ def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, .
             names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
         except ValueError:
             names = {"{"}
-        unknown = sorted(names - PLACEHOLDERS)
+        unknown = sorted(names - placeholders)
         if unknown:
             problems.append(Problem("case.bad_wording", f"Câu «{key}» dùng chỗ trống không có: {', '.join(unknown)}.",
-                                    where, "Chỉ dùng: " + ", ".join(sorted(PLACEHOLDERS)) + "."))
+                                    where, "Chỉ dùng: " + ", ".join(sorted(placeholders)) + "."))
     return tuple(problems)
 
 

@@ -1,20 +1,23 @@
 """The decision kinds a build knows: the bundled ones, those `register()`ed, and those of installed packages.
 
-A package adds kinds through the entry-point group `qdgen.kinds` (each entry point names a `Kind`
-instance); a program or a test adds one with `register(kind)`. See README, "Adding a decision kind".
+A bundled kind is a module of this package with a `KIND` (a `Kind` instance): it is found by looking, so
+adding one touches no list. A package adds kinds through the entry-point group `qdgen.kinds` (each entry
+point names a `Kind` instance); a program or a test adds one with `register(kind)`. See README,
+"Adding a decision kind".
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 
+import pipeline.kinds
 from pipeline.inputs.schema import CaseBase
-from pipeline.kinds import ban_hanh_bo_tieu_chi, cong_bo_chi_so, quyet_dinh
 from pipeline.kinds.base import Kind
 
 ENTRY_POINTS = "qdgen.kinds"
-BUNDLED = (cong_bo_chi_so.KIND, quyet_dinh.KIND, ban_hanh_bo_tieu_chi.KIND)
 
 _kinds: dict[str, Kind] = {}
 _loaded: list[bool] = []  # non-empty once the bundled and entry-point kinds are in `_kinds`
@@ -52,8 +55,18 @@ def _known() -> dict[str, Kind]:
     """The registry, filled on first use with the bundled kinds and the entry points' kinds."""
     if not _loaded:
         _loaded.append(True)
-        for kind in BUNDLED:
+        for kind in bundled():
             _kinds[kind.name] = kind
         for point in entry_points(group=ENTRY_POINTS):
             register(point.load())
     return _kinds
+
+
+def bundled() -> tuple[Kind, ...]:
+    """The `KIND` of every module in `pipeline/kinds/`, by module name."""
+    found = []
+    for module in sorted(info.name for info in pkgutil.iter_modules(pipeline.kinds.__path__)):
+        kind = getattr(importlib.import_module(f"pipeline.kinds.{module}"), "KIND", None)
+        if isinstance(kind, Kind):
+            found.append(kind)
+    return tuple(found)

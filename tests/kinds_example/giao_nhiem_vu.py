@@ -28,6 +28,7 @@ class TaskAssignment(Kind):
     name = "giao-nhiem-vu"
     folder = Path(__file__).resolve().parent
     Keys = Keys
+    placeholders = compose.PLACEHOLDERS | {"executor", "task"}
 
     def checks(self, case: Case) -> list[Problem]:
         if case.is_issued:

@@ -113,3 +113,15 @@ def test_a_kind_names_its_own_placeholders_for_wording_overrides(tmp_path, task_
     problems = validate_cases([folder], BuildOptions(out=tmp_path, build_day=BUILD_DAY))[folder]
     assert [(p.code, p.location.key) for p in problems] == [("case.bad_wording", "wording.executors")]
     assert "tas" in problems[0].message and "task" in problems[0].hint
+
+
+def test_states_are_enums_that_write_their_old_strings():
+    from pipeline.domain.legal import IN_FORCE, LegalState
+    from pipeline.domain.outdated import CitedStatus, citations_digest
+
+    assert IN_FORCE is LegalState.IN_FORCE and json.dumps([IN_FORCE, BuildStatus.UP_TO_DATE]) == \
+        '["in_force", "up_to_date"]'
+    assert BuildStatus.FAILED == "failed" and f"{LegalState.NOT_YET}" == "not_yet_in_force"
+    # fingerprints recorded before the enums still match: a build made then is up to date now
+    assert citations_digest([CitedStatus("a", "t", IN_FORCE, None, None, ())]) == \
+        citations_digest([CitedStatus("a", "t", "in_force", None, None, ())])  # type: ignore[arg-type]

@@ -7,11 +7,12 @@ A kind is the value of `template:` in a case. Its module (one per kind in this r
 - `inputs`: the files its outputs depend on besides the case, its template and wording (the fingerprint);
 - `checks`: what its case must satisfy beyond the checks every decision gets (pure);
 - `gather`: the inputs it reads (score sheets, a criteria set), checked, with every problem found;
-- `compose`: what it composes (from `kinds.compose`, the parts every decision shares), and `annex_template` / `attachment_template`: which
-  documents it produces beside the decision.
+- `compose`: what it composes (from `kinds.compose`, the parts every decision shares), and `placeholders`:
+  what its wording may name;
+- `annex_template` / `attachment_template`: the documents it produces beside the decision.
 
-Kinds are found by `pipeline.kinds.registry` (the bundled ones, `register()`, and the `qdgen.kinds`
-entry-point group).
+Kinds are found by `pipeline.kinds.registry` (the modules of this room, `register()`, and the
+`qdgen.kinds` entry-point group).
 """
 
 from __future__ import annotations

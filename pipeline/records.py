@@ -123,7 +123,9 @@ class Case:
     """One decision's case file (`case.yaml`), checked and typed.
 
     `where` maps dotted key paths (`signer.sign_for`, `legal_basis[1]`) to their place in the file,
-    so later stages can point at the key a problem comes from.
+    so later stages can point at the key a problem comes from. The bundled kinds' own keys that name
+    files (`scores`, `agencies`, `criteria`) are resolved here and empty for a case of another kind; a
+    kind's other keys are in `keys`, as its schema read them.
     """
 
     path: Path

@@ -123,7 +123,9 @@ class Case:
     """One decision's case file (`case.yaml`), checked and typed.
 
     `where` maps dotted key paths (`signer.sign_for`, `legal_basis[1]`) to their place in the file,
-    so later stages can point at the key a problem comes from.
+    so later stages can point at the key a problem comes from. The bundled kinds' own keys that name
+    files (`scores`, `agencies`, `criteria`) are resolved here and empty for a case of another kind; a
+    kind's other keys are in `keys`, as its schema read them.
     """
 
     path: Path
@@ -151,10 +153,12 @@ class Case:
     agency_groups: tuple[str, ...]
     wording: Mapping[str, str]
     criteria: Path | None  # ban-hanh-bo-tieu-chi: the criteria set the decision issues
-    declared_counts: Mapping[str, tuple[int, int, int]]  # group → (fields, criteria, sub-criteria)
+    declared_counts: Mapping[str, tuple[int | None, int | None, int | None]]  # group → (fields, criteria,
+    # sub-criteria), None where the case does not declare that count
     replaces: tuple[DocId, ...]  # registry ids of the documents this decision replaces
     registry_id: DocId | None  # the id this decision gets in the registry once issued
     where: Mapping[str, Location]
+    keys: object = None  # every key of the file as its kind's schema read it (frozen): a kind's own keys
 
     @property
     def is_issued(self) -> bool:
@@ -230,7 +234,7 @@ class Attachment:
     """A document issued "kèm theo" the decision (Mẫu 1.3): its own header, title and reference line."""
 
     key: str  # file stem
-    body_lines: tuple[str, ...]
+    organ_lines: tuple[str, ...]  # the issuing organ, as in the decision's header
     title: str  # "BỘ TIÊU CHÍ"
     subject: str
     reference: str  # "(Kèm theo Quyết định số … của …)"
@@ -243,7 +247,7 @@ class Decision:
     """A decision with every string final; rendering only places them."""
 
     template: str
-    body_lines: tuple[str, ...]  # "ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"
+    organ_lines: tuple[str, ...]  # the issuing organ's name in the header: "ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"
     number_line: str
     place_date_line: str
     title: str
@@ -269,15 +273,6 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class Artifact:
-    kind: str  # "decision" | "annex"
+    kind: str  # "decision" | "annex" | "attachment"
     path: Path
     sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    case_dir: Path
-    out_dir: Path
-    artifacts: tuple[Artifact, ...] = ()
-    reasons: tuple[str, ...] = ()
-    skipped: bool = False

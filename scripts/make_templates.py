@@ -247,7 +247,7 @@ def decision_template() -> Document:
     left, right = 3686, 5812
     header = borderless_table(doc, (left, right), rows=2, indent=-284)
     top_left, top_right = header.rows[0].cells
-    para(top_left, "{%p for line in body_lines %}", 13, bold=True)
+    para(top_left, "{%p for line in organ_lines %}", 13, bold=True)
     para(top_left, "{{ line }}", 13, bold=True)
     para(top_left, "{%p endfor %}", 13, bold=True)
     rule(top_left, 1300, left)
@@ -337,7 +337,7 @@ def attachment_template() -> Document:
     left, right = 3686, 5812
     header = borderless_table(doc, (left, right), rows=1, indent=-284)
     top_left, top_right = header.rows[0].cells
-    para(top_left, "{%p for line in attachment.body_lines %}", 13, bold=True)
+    para(top_left, "{%p for line in attachment.organ_lines %}", 13, bold=True)
     para(top_left, "{{ line }}", 13, bold=True)
     para(top_left, "{%p endfor %}", 13, bold=True)
     rule(top_left, 1300, left)

@@ -92,6 +92,21 @@ def test_a_declared_count_that_disagrees_is_refused(tmp_path, runner):
     assert "41 tiêu chí" in problem["message"] and "42" in problem["message"]
 
 
+def test_declared_counts_mean_what_a_criteria_file_counts_mean(tmp_path, runner):
+    """One CountsModel: a count left out is not checked, and a group has at least one field."""
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
+    case = tmp_path / "fixtures" / "cases" / CASE.name
+    original = (case / "case.yaml").read_text(encoding="utf-8")
+    text = original.replace("huyen: {fields: 8, criteria: 42, sub_criteria: 58}", "huyen: {fields: 8}")
+    (case / "case.yaml").write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["validate", str(case)]).exit_code == 0
+    text = original.replace("huyen: {fields: 8,", "huyen: {fields: 0,")
+    (case / "case.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(case), "--json"])
+    [problem] = json.loads(result.stdout)[str(case)]
+    assert problem["code"] == "case.bad_value" and problem["location"]["key"] == "declared_counts.huyen.fields"
+
+
 def test_a_duplicate_criterion_id_is_refused(tmp_path, runner):
     case, _criteria, text = _broken(tmp_path, '{id: "1.1.2", name: "Xác định đầy đủ', '{id: "1.1.1", name: "Xác định đầy đủ')
     result = runner.invoke(main, ["build", str(case), "--out", str(tmp_path / "out"), "--json"])

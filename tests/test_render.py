@@ -49,7 +49,7 @@ def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
     build_cases(cases, BuildOptions(out=tmp_path / "first", build_day=BUILD_DAY))  # fills the caches
     warm = build_cases(cases, options, workers=1)
     render._compile.cache_clear()
-    build._parsed.clear()
+    build.PARSED.clear()
     cold = build_cases(cases, BuildOptions(out=tmp_path / "cold", build_day=BUILD_DAY), workers=1)
     pooled = build_cases(cases * 1, BuildOptions(out=tmp_path / "pooled", build_day=BUILD_DAY), workers=2)
     assert {r.status for r in warm + cold} == {"built"}

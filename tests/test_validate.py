@@ -52,6 +52,13 @@ BAD_CASES = {
     "issued_without_day": ("date: 2024-02-05", "date: 2024-02", "case.issued_without_day", "date: 2024-02", "date"),
     "unknown_template": ("template: cong-bo-chi-so", "template: cong-bo-chi-s", "case.unknown_template",
                          "template:", "template"),
+    "duplicate_index": ("publishes: [sipas, par]", "publishes: [sipas, par, par]", "case.duplicate_item",
+                        "publishes:", "publishes[2]"),
+    "duplicate_recipient": ("  - Thường trực HĐND tỉnh\n", "  - Thường trực HĐND tỉnh\n  - Thường trực  HĐND tỉnh\n",
+                            "case.duplicate_item", "Thường trực  HĐND", "recipients[2]"),
+    "duplicate_keep": ("keep: [VT, NC]", "keep: [VT, NC, VT]", "case.duplicate_item", "keep:", "archive.keep[2]"),
+    "key_of_other_kind": ("assessed_year: 2023", "assessed_year: 2023\narticles: [Điều thêm.]",
+                          "case.key_of_other_kind", "articles:", "articles"),
 }
 
 
@@ -133,3 +140,30 @@ def test_a_criteria_set_whose_decision_is_not_cited_is_a_warning(tmp_path, runne
     assert problem["code"] == "case.criteria_not_cited" and problem["severity"] == "warning"
     assert "lang-son/qd-1699-2023" in problem["message"] and "par-2023.yaml" in problem["message"]
     assert problem["location"]["key"] == "legal_basis"
+
+
+def test_missing_agency_list_and_criteria_sets_are_all_reported_at_their_lines(tmp_path, runner):
+    text = BASE.replace("agencies: ../../agencies/lang-son-2023.yaml\n", "").replace(
+        ", criteria: ../../criteria/lang-son/par-2023.yaml}", "}").replace(
+        "  sipas: {sheet: ../lang-son-2023-sipas-par/sipas-2023.xlsx}\n", "")
+    folder = _write_case(tmp_path, text)
+    result = runner.invoke(main, ["validate", str(folder), "--json"])
+    assert result.exit_code == 1
+    found = {p["code"]: p["location"] for p in json.loads(result.stdout)[str(folder)]}
+    assert set(found) == {"case.missing_key", "case.missing_scores", "case.missing_criteria"}
+    assert (found["case.missing_key"]["key"], found["case.missing_key"]["line"]) == (
+        "agencies", _line_of(text, "publishes:"))
+    assert found["case.missing_scores"]["line"] == _line_of(text, "publishes:")
+    assert (found["case.missing_criteria"]["key"], found["case.missing_criteria"]["line"]) == (
+        "scores.par.criteria", _line_of(text, "  par: {sheet:"))
+    assert all(location["file"].endswith("case.yaml") for location in found.values())
+
+
+def test_a_criteria_decision_without_its_criteria_set_says_so_at_a_line(tmp_path, runner):
+    text = (CASES / "lang-son-2019-bo-tieu-chi" / "case.yaml").read_text(encoding="utf-8")
+    folder = _write_case(tmp_path, text.replace("criteria: ../../criteria/lang-son/par-2019.yaml\n", ""),
+                         "lang-son-2019-bo-tieu-chi")
+    result = runner.invoke(main, ["validate", str(folder), "--json"])
+    [problem] = json.loads(result.stdout)[str(folder)]
+    assert problem["code"] == "case.missing_key" and problem["location"]["key"] == "criteria"
+    assert problem["location"]["line"] == _line_of(text, "template:")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import vn
-from pipeline.build.stages import BuildOptions, CaseResult, Prepared, build_case, load_registry, prepare
+from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
 from pipeline.domain.validate import check_day
 from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
@@ -159,11 +159,9 @@ def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptio
     A registry that would no longer load is restored as it was."""
     try:
         registry = load_registry(options)
+        prepared = prepare(case_path, registry, options)
     except InputError as exc:
         return exc.problems
-    prepared = prepare(case_path, registry, options)
-    if not isinstance(prepared, Prepared):
-        return prepared
     case, decision = prepared.case, prepared.decision
     if decision is None:
         return prepared.problems

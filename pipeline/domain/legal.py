@@ -8,6 +8,7 @@ Citation lines are composed here from typed fields, never typed by hand.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,17 +19,24 @@ from pipeline.records import DocId, LegalDocument
 CITED_BY_NAME = frozenset({"Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"})
 """Types cited by name and date only, without number or issuer (NĐ 30, Phụ lục I, II.6a)."""
 
-IN_FORCE = "in_force"
-REPLACED = "replaced"
-NOT_YET = "not_yet_in_force"
-UNKNOWN = "unknown"
+class LegalState(enum.StrEnum):
+    """Where a registry document stands on a day; the values are what manifests and `--json` write."""
+
+    IN_FORCE = "in_force"
+    REPLACED = "replaced"
+    NOT_YET = "not_yet_in_force"
+    UNKNOWN = "unknown"
+
+
+IN_FORCE, REPLACED, NOT_YET, UNKNOWN = (LegalState.IN_FORCE, LegalState.REPLACED, LegalState.NOT_YET,
+                                        LegalState.UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
-class Status:
+class DocumentStatus:
     """A document's standing on one day. `by`/`since` are set only when it was replaced."""
 
-    state: str
+    state: LegalState
     by: DocId | None = None
     since: dt.date | None = None
     amended_by: tuple[DocId, ...] = ()
@@ -152,17 +160,17 @@ class Snapshot:
     registry: Registry
     day: dt.date
 
-    def status(self, doc_id: DocId) -> Status:
+    def status(self, doc_id: DocId) -> DocumentStatus:
         doc = self.registry.get(doc_id)
         if doc is None:
-            return Status(UNKNOWN)
+            return DocumentStatus(UNKNOWN)
         if doc.effective > self.day:
-            return Status(NOT_YET, since=doc.effective)
+            return DocumentStatus(NOT_YET, since=doc.effective)
         amended = tuple(a.id for a in self.registry.amendments_of(doc_id) if a.effective <= self.day)
         for replacement in self.registry.replacements_of(doc_id):
             if replacement.effective <= self.day:
-                return Status(REPLACED, by=replacement.id, since=replacement.effective, amended_by=amended)
-        return Status(IN_FORCE, amended_by=amended)
+                return DocumentStatus(REPLACED, by=replacement.id, since=replacement.effective, amended_by=amended)
+        return DocumentStatus(IN_FORCE, amended_by=amended)
 
     def in_force_successor(self, doc_id: DocId) -> DocId | None:
         """Follow replacements to the document in force on this day (None if there is none)."""
@@ -179,7 +187,7 @@ class Snapshot:
         return None
 
 
-def describe(status: Status) -> str:
+def describe(status: DocumentStatus) -> str:
     """A status in words: `còn hiệu lực`, `đã được thay thế bởi X từ 16/6/2025`, …"""
     if status.state == REPLACED:
         text = f"đã được thay thế bởi {status.by} từ {vn.short_date(status.since)}"

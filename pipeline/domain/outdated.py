@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline import vn
-from pipeline.domain.legal import REPLACED, Registry, Snapshot, citation
+from pipeline.domain.legal import REPLACED, LegalState, Registry, Snapshot, citation
 from pipeline.records import Case
 
 
@@ -25,7 +25,7 @@ class CitedStatus:
 
     id: str
     text: str
-    state: str
+    state: LegalState
     by: str | None
     since: str | None  # ISO date
     amended_by: tuple[str, ...]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-from collections.abc import Collection
 
 from pipeline import vn
 from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, Registry
@@ -29,16 +28,15 @@ def check_day(case: Case, build_day: dt.date, as_of: dt.date | None = None) -> d
     return as_of or case.as_of or build_day
 
 
-def validate_case(case: Case, registry: Registry, day: dt.date,
-                  templates: Collection[str]) -> tuple[Problem, ...]:
-    """Every problem of `case`; `day` is the day its citations must be in force (see `check_day`)."""
+def validate_case(case: Case, registry: Registry, day: dt.date) -> tuple[Problem, ...]:
+    """Every problem of `case` every kind of decision can have; `day` is the day its citations must be in
+    force (see `check_day`). A kind's own checks are its `checks` (pipeline/kinds/)."""
     problems: list[Problem] = []
-    problems += _template(case, templates)
+    problems += _duplicates(case)
     problems += _number_and_date(case)
     problems += _signer(case)
     problems += _proposal(case)
     problems += _legal_basis(case, registry, day)
-    problems += _publishes(case)
     problems += _replaces(case, registry)
     return tuple(problems)
 
@@ -50,19 +48,29 @@ def _replaces(case: Case, registry: Registry) -> list[Problem]:
             problems.append(Problem("case.unknown_basis", f"Văn bản bị thay thế «{doc_id}» không có trong danh mục.",
                                     case.location(f"replaces[{index}]"),
                                     "Thêm tệp legal_basis/<mã>.yaml cho văn bản đó hoặc sửa mã."))
-    if case.template == "ban-hanh-bo-tieu-chi" and case.criteria is None:
-        problems.append(Problem("case.missing_key", "Quyết định ban hành bộ tiêu chí cần khóa «criteria».",
-                                case.location("criteria"), "Thêm criteria: <tệp bộ tiêu chí .yaml>."))
     return problems
 
 
-def _template(case: Case, templates: Collection[str]) -> list[Problem]:
-    if case.template in templates:
-        return []
-    guess = difflib.get_close_matches(case.template, sorted(templates), n=1)
-    hint = f"Có phải ý là «{guess[0]}»?" if guess else "Các mẫu hiện có: " + ", ".join(sorted(templates)) + "."
-    return [Problem("case.unknown_template", f"Không có mẫu quyết định «{case.template}».",
-                    case.location("template"), hint)]
+NAMED_ONCE = {"publishes": "chỉ số", "executors": "cơ quan thi hành", "recipients": "nơi nhận",
+              "archive.keep": "nơi lưu", "replaces": "văn bản bị thay thế"}
+"""Lists that name things once: an item given twice is a slip (two annexes of one index, "Lưu: VT, VT")."""
+
+
+def _duplicates(case: Case) -> list[Problem]:
+    lists = {"publishes": case.publishes, "executors": case.executors, "recipients": case.recipients,
+             "archive.keep": case.archive.keep, "replaces": case.replaces}
+    problems = []
+    for key, items in lists.items():
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            name = " ".join(item.split()).casefold()
+            if name in seen:
+                problems.append(Problem(
+                    "case.duplicate_item", f"«{item}» có hai lần trong danh sách {NAMED_ONCE[key]} «{key}».",
+                    case.location(f"{key}[{index}]"), f"Xóa dòng lặp lại (đã có ở mục thứ {seen[name] + 1})."))
+            else:
+                seen[name] = index
+    return problems
 
 
 def _number_and_date(case: Case) -> list[Problem]:
@@ -162,12 +170,3 @@ def _legal_basis(case: Case, registry: Registry, day: dt.date) -> list[Problem]:
                         " nhưng văn bản sửa đổi không được viện dẫn.",
                         where, "Thêm văn bản sửa đổi vào cùng dòng căn cứ.", Severity.WARNING))
     return problems
-
-
-def _publishes(case: Case) -> list[Problem]:
-    if case.template != "cong-bo-chi-so":
-        return []
-    if not case.publishes:
-        return [Problem("case.nothing_published", "Quyết định công bố chỉ số nhưng «publishes» trống.",
-                        case.location("publishes"), "Ghi các chỉ số được công bố, ví dụ: publishes: [sipas, par].")]
-    return []

@@ -38,7 +38,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
-from pipeline.inputs.schema import Line, Text, validate_model
+from pipeline.inputs.schema import CountsModel, Line, Text, validate_model
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import (
@@ -89,12 +89,6 @@ class FieldModel(_Model):
     short: Line | None = None
     maximum: Points
     criteria: tuple[CriterionModel, ...] = ()
-
-
-class CountsModel(_Model):
-    fields: Annotated[int, Field(strict=True, ge=1)] | None = None
-    criteria: Annotated[int, Field(strict=True, ge=0)] | None = None
-    sub_criteria: Annotated[int, Field(strict=True, ge=0)] | None = None
 
 
 class BandModel(_Model):

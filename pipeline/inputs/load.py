@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain.legal import Registry
-from pipeline.inputs.schema import CaseModel, RegistryEntryModel, validate_model
+from pipeline.inputs.schema import CaseBase, RegistryEntryModel, validate_case_model, validate_model
 from pipeline.inputs.sources import YamlDocument, read_yaml
+from pipeline.kinds.registry import case_schemas
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
     ArchiveNote,
@@ -51,19 +52,21 @@ def read_case(path: Path) -> LoadedCase:
         raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
                                   "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
-    model, problems = validate_model(CaseModel, document, "case")
+    model, problems = validate_case_model(document, case_schemas())
     if problems:
         raise InputError(problems)
     return LoadedCase(_case_record(model, document), document.sha256)
 
 
-def _case_record(model: CaseModel, document: YamlDocument) -> Case:
+def _case_record(model: CaseBase, document: YamlDocument) -> Case:
+    """The case as one record; a key its kind does not have takes its empty value."""
     year, month, day = model.date
     base = document.path.parent
     province = model.issuer.province
     where = {key: document.location(key) for key in document.lines if key}
     scores = {index: ScoreSource(index, base / source.sheet, base / source.criteria if source.criteria else None)
-              for index, source in model.scores.items()}
+              for index, source in _own(model, "scores", {}).items()}
+    agencies, criteria = _own(model, "agencies", None), _own(model, "criteria", None)
     date = PartialDate(year, month, day)
     return Case(
         path=document.path,
@@ -74,30 +77,36 @@ def _case_record(model: CaseModel, document: YamlDocument) -> Case:
         as_of=model.as_of,
         place=model.place or province,
         assessed_year=model.assessed_year,
-        publishes=model.publishes,
-        annexes_per_group=model.annexes_per_group,
+        publishes=_own(model, "publishes", ()),
+        annexes_per_group=_own(model, "annexes_per_group", False),
         subject=model.subject,
         legal_basis=model.legal_basis,
         proposal=Proposal(model.proposal.by, Memo(model.proposal.memo.number, model.proposal.memo.date)
                           if model.proposal.memo else None) if model.proposal else None,
         extra_articles=model.extra_articles,
-        articles=tuple(_item(article) for article in model.articles),
-        effective_clause=model.effective_clause,
+        articles=tuple(_item(article) for article in _own(model, "articles", ())),
+        effective_clause=_own(model, "effective_clause", False),
         executors=model.executors or default_executors(date),
         signer=Signer(model.signer.name, model.signer.title, model.signer.sign_for),
         recipients=model.recipients,
         archive=ArchiveNote(model.archive.keep, model.archive.drafter),
         scores=frozen_map(scores),
-        agencies=base / model.agencies if model.agencies else None,
+        agencies=base / agencies if agencies else None,
         agency_groups=default_groups(date),
         wording=frozen_map(model.wording),
-        criteria=base / model.criteria if model.criteria else None,
+        criteria=base / criteria if criteria else None,
         declared_counts=frozen_map({group: (counts.fields, counts.criteria, counts.sub_criteria)
-                                    for group, counts in model.declared_counts.items()}),
+                                    for group, counts in _own(model, "declared_counts", {}).items()}),
         replaces=model.replaces,
         registry_id=model.registry_id,
         where=frozen_map(where),
+        keys=model,
     )
+
+
+def _own(model: CaseBase, key: str, empty):
+    """A kind's own key (`publishes`, `criteria` …); `empty` for a case of a kind without it."""
+    return getattr(model, key, empty)
 
 
 def _item(model) -> Item:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
@@ -127,15 +129,18 @@ class ArticleModel(PointModel):
 
 
 class CountsModel(_Model):
-    """How many fields, criteria and sub-criteria a criteria set has for one agency group."""
+    """How many fields, criteria and sub-criteria a criteria set has for one agency group: what a criteria
+    file checks its own tree against (`counts:`) and what a decision announces (`declared_counts:`).
+    A count left out is not checked."""
 
-    fields: Annotated[int, Strict(), Field(ge=0)]
-    criteria: Annotated[int, Strict(), Field(ge=0)]
-    sub_criteria: Annotated[int, Strict(), Field(ge=0)]
+    fields: Annotated[int, Strict(), Field(ge=1)] | None = None
+    criteria: Annotated[int, Strict(), Field(ge=0)] | None = None
+    sub_criteria: Annotated[int, Strict(), Field(ge=0)] | None = None
 
 
-class CaseModel(_Model):
-    """`case.yaml` (inputs.md §1). Keys not listed here are refused."""
+class CaseBase(_Model):
+    """The keys every kind of decision has (inputs.md §1). A kind's own keys are a subclass of this in
+    its module (`pipeline/kinds/`); a key neither lists is refused."""
 
     template: Line
     issuer: IssuerModel
@@ -144,25 +149,22 @@ class CaseModel(_Model):
     as_of: FullDate | None = None
     place: Line | None = None
     assessed_year: Annotated[int, Strict(), Field(ge=1990, le=2100)] | None = None
-    publishes: tuple[Literal["par", "sipas"], ...] = ()
-    annexes_per_group: Flag = False
     subject: Text | None = None
     legal_basis: tuple[Annotated[tuple[Line, ...], BeforeValidator(_as_group), Field(min_length=1)], ...]
     proposal: ProposalModel | None = None
     extra_articles: tuple[Text, ...] = ()
-    articles: tuple[Annotated[ArticleModel, BeforeValidator(_as_item)], ...] = ()
-    effective_clause: Flag = False
     executors: tuple[Line, ...] | None = None
     signer: SignerModel
     recipients: tuple[Text, ...] = ()
     archive: ArchiveModel = ArchiveModel()
-    scores: dict[Literal["par", "sipas"], ScoreSourceModel] = {}
-    agencies: Line | None = None
     wording: dict[str, Text] = {}
-    criteria: Line | None = None
-    declared_counts: dict[str, CountsModel] = {}
     replaces: tuple[Line, ...] = ()
     registry_id: Line | None = None
+
+
+Index = Literal["par", "sipas"]
+"""The indexes a decision can publish: the PAR Index and SIPAS."""
+Article = Annotated[ArticleModel, BeforeValidator(_as_item)]
 
 
 class RegistryEntryModel(_Model):
@@ -218,14 +220,64 @@ def _is_tag(part: str) -> bool:
     return "[" in part or part in {"str", "int", "none", "tuple", "list", "function-before", "function-after"}
 
 
-def _problem(error: Any, model: type[_Model], document: YamlDocument, prefix: str) -> Problem:
-    key = _key_path(tuple(error["loc"]), document.data)
+def validate_case_model(document: YamlDocument, kinds: Mapping[str, type[CaseBase]]
+                        ) -> tuple[CaseBase | None, tuple[Problem, ...]]:
+    """Validate a case file against its kind's keys: `kinds` maps each `template:` value to its model
+    (a subclass of CaseBase whose `template` is that value), validated as one discriminated union."""
+    data = document.data
+    if not isinstance(data, dict):
+        return validate_model(CaseBase, document, "case")
+    template = data.get("template")
+    if not isinstance(template, str) or template not in kinds:
+        return None, (_unknown_template(template, document, sorted(kinds)),)
+    try:
+        return _case_union(tuple(kinds.values())).validate_python(data), ()
+    except ValidationError as exc:
+        others = {name: model for name, model in kinds.items() if name != template}
+        return None, tuple(_problem(error, kinds[template], document, "case", others, tag=template)
+                           for error in exc.errors())
+
+
+@functools.lru_cache(maxsize=8)
+def _case_union(models: tuple[type[CaseBase], ...]) -> TypeAdapter:
+    if len(models) == 1:
+        return TypeAdapter(models[0])
+    return TypeAdapter(Annotated[Union[models], Field(discriminator="template")])  # noqa: UP007
+
+
+def _unknown_template(template: Any, document: YamlDocument, names: list[str]) -> Problem:
+    where = document.location("template")
+    if template is None:
+        return Problem("case.missing_key", "Thiếu khóa bắt buộc «template».", where,
+                       "Thêm template: <loại quyết định>; các loại hiện có: " + ", ".join(names) + ".")
+    guess = difflib.get_close_matches(str(template), names, n=1)
+    hint = f"Có phải ý là «{guess[0]}»?" if guess else "Các mẫu hiện có: " + ", ".join(names) + "."
+    return Problem("case.unknown_template", f"Không có mẫu quyết định «{_shown(template)}».", where, hint)
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value as a message quotes it: cut, so a huge value never floods the report."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _problem(error: Any, model: type[_Model], document: YamlDocument, prefix: str,
+             others: Mapping[str, type[BaseModel]] | None = None, tag: str | None = None) -> Problem:
+    loc = tuple(error["loc"])
+    if tag is not None and loc[:1] == (tag,):
+        loc = loc[1:]  # the discriminated union's tag
+    key = _key_path(loc, document.data)
     name = key.rpartition(".")[2] or key
     location = document.location(key)
     kind = error["type"]
     if kind == "missing":
         return Problem(f"{prefix}.missing_key", f"Thiếu khóa bắt buộc «{name}».", location,
                        "Thêm khóa này vào tệp (xem README, mục các khóa của hồ sơ).")
+    owners = sorted(other for other, schema in (others or {}).items() if key in schema.model_fields)
+    if kind == "extra_forbidden" and owners:
+        return Problem(f"{prefix}.key_of_other_kind", f"Khóa «{name}» không dùng cho mẫu «{tag}».", location,
+                       "Khóa này chỉ dùng cho mẫu " + ", ".join(f"«{owner}»" for owner in owners)
+                       + ": xóa khóa này, hoặc sửa template.")
     if kind == "extra_forbidden":
         known = _known_keys(model, key)
         guess = difflib.get_close_matches(name, known, n=1)

@@ -1,4 +1,5 @@
-"""Stage 4a: compose every string of a decision and its annexes (header, căn cứ, articles, signature).
+"""Stage 4a: compose every string of a decision (header, căn cứ, articles, signature): the parts every
+kind shares; a kind's module adds its own (annexes, an attached document, its lead articles).
 
 Templates only place these strings. Whatever is computed (citations, dates, numbers, article
 cross-references such as "Như Điều 4", annex names) is computed here; the standard sentences
@@ -13,25 +14,12 @@ from collections.abc import Mapping, Sequence
 from pipeline import vn
 from pipeline.domain.legal import Registry, basis_line, citation
 from pipeline.problems import Problem
-from pipeline.records import (
-    Annex,
-    AnnexTable,
-    Attachment,
-    BodyParagraph,
-    Case,
-    CriteriaRow,
-    CriteriaTable,
-    Decision,
-    Item,
-    Signature,
-)
-from pipeline.scoring.records import CriteriaSet, Criterion
+from pipeline.records import Annex, Attachment, BodyParagraph, Case, Decision, Item, Signature
 from pipeline.vnwords import amount_in_words
 
 SYMBOL = "QĐ-UBND"
 PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "year", "next_year",
                           "annex", "annex_ref", "goal", "executors", "attached", "replaced"})
-ISSUES_CRITERIA = "ban-hanh-bo-tieu-chi"
 
 
 def issuing_body(case: Case) -> str:
@@ -40,8 +28,9 @@ def issuing_body(case: Case) -> str:
     return f"Chủ tịch {body}" if case.issuer.authority == "chu-tich" else body
 
 
-def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, ...]:
-    """A case's wording overrides may only use known keys and placeholders."""
+def wording_problems(case: Case, wording: Mapping[str, str],
+                     placeholders: frozenset[str] = PLACEHOLDERS) -> tuple[Problem, ...]:
+    """A case's wording overrides may only use its kind's keys and placeholders."""
     problems = []
     for key, text in case.wording.items():
         where = case.location(f"wording.{key}")
@@ -53,21 +42,18 @@ def wording_problems(case: Case, wording: Mapping[str, str]) -> tuple[Problem, .
             names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
         except ValueError:
             names = {"{"}
-        unknown = sorted(names - PLACEHOLDERS)
+        unknown = sorted(names - placeholders)
         if unknown:
             problems.append(Problem("case.bad_wording", f"Câu «{key}» dùng chỗ trống không có: {', '.join(unknown)}.",
-                                    where, "Chỉ dùng: " + ", ".join(sorted(PLACEHOLDERS)) + "."))
+                                    where, "Chỉ dùng: " + ", ".join(sorted(placeholders)) + "."))
     return tuple(problems)
 
 
-def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
-                     tables: Mapping[str, Sequence[AnnexTable]], criteria: CriteriaSet | None = None) -> Decision:
-    """The whole decision; `tables` maps each published index to its annex tables (may be empty);
-    `criteria` is the criteria set a `ban-hanh-bo-tieu-chi` decision issues."""
-    words = {**wording, **case.wording}
+def placeholder_values(case: Case, registry: Registry, words: Mapping[str, str]) -> dict[str, str]:
+    """What the wording's `{placeholders}` stand for (see PLACEHOLDERS); a kind may add its own."""
     province = case.issuer.province
     year = case.assessed_year or case.date.year - 1
-    values = {
+    return {
         "province": province,
         "year": str(year),
         "next_year": str(year + 1),
@@ -77,20 +63,28 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         "index_names": ", ".join(words[f"index.{index}"] for index in case.publishes),
         "goal": words.get("goal.sipas" if "sipas" in case.publishes else "goal.par", ""),
         "executors": ", ".join(case.executors),
-        "attached": criteria.name if criteria else "",
+        "attached": "",
         "replaced": "; ".join(citation(registry.documents[doc_id], province) for doc_id in case.replaces),
     }
-    annexes = _annexes(case, words, values, tables)
-    body = _articles(case, words, values, annexes)
+
+
+def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], values: Mapping[str, str],
+                     lead: Sequence[Item] = (), *, effect_in_closing: bool = True,
+                     annexes: tuple[Annex, ...] = (), attachments: tuple[Attachment, ...] = ()) -> Decision:
+    """The whole decision. `words`: the kind's wording with the case's overrides; `lead`: the kind's own
+    articles, before the case's; `effect_in_closing`: the effect sentence (`effective_clause`, `replaces`)
+    opens the executors' article, unless the kind's lead articles state it."""
+    province = case.issuer.province
+    body = _articles(case, words, values, lead, effect_in_closing)
     executors_article = sum(1 for p in body if p.label)
     return Decision(
         template=case.template,
-        body_lines=("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {province}")),
+        organ_lines=organ_lines(case),
         number_line=vn.numbered("Số:", case.number, SYMBOL),
         place_date_line=f"{case.place}, " + vn.long_date(
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
-        subject=case.subject or _upper_first(_fill(words.get("subject", ""), values)),
+        subject=case.subject or upper_first(fill(words.get("subject", ""), values)),
         authority_line=vn.upper(("Chủ tịch " if case.issuer.authority == "chu-tich" else "")
                                 + f"Ủy ban nhân dân tỉnh {province}"),
         preamble=_preamble(case, registry),
@@ -98,7 +92,7 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
         recipients=_recipients(case, executors_article),
         signature=_signature(case),
         annexes=annexes,
-        attachments=(_attachment(case, words, criteria),) if criteria else (),
+        attachments=attachments,
         number=case.number,
         symbol=SYMBOL,
         date=case.date,
@@ -108,7 +102,18 @@ def compose_decision(case: Case, registry: Registry, wording: Mapping[str, str],
     )
 
 
-def _fill(template: str, values: Mapping[str, str]) -> str:
+def organ_lines(case: Case) -> tuple[str, str]:
+    """The issuing organ's name in the header's top left (Mẫu 1.1, ô số 2): `ỦY BAN NHÂN DÂN` / `TỈNH …`."""
+    return ("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {case.issuer.province}"))
+
+
+def effect_sentence(case: Case, words: Mapping[str, str], values: Mapping[str, str]) -> str:
+    """`Quyết định này có hiệu lực …`, naming the replaced documents when the case replaces any."""
+    return fill(words["replacing"] if case.replaces else words["effective"], values)
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """A wording sentence with its placeholders filled, NFC."""
     return vn.nfc(template.format_map(values))
 
 
@@ -124,37 +129,13 @@ def _preamble(case: Case, registry: Registry) -> tuple[str, ...]:
     return tuple(line + (";" if index < len(lines) - 1 else ".") for index, line in enumerate(lines))
 
 
-def _annexes(case: Case, words: Mapping[str, str], values: Mapping[str, str],
-             tables: Mapping[str, Sequence[AnnexTable]]) -> tuple[Annex, ...]:
-    planned: list[tuple[str, str, tuple[AnnexTable, ...]]] = []
-    for index in case.publishes:
-        index_tables = tuple(tables.get(index, ()))
-        if case.annexes_per_group and len(index_tables) > 1:
-            for group, table in zip(case.agency_groups, index_tables):
-                title = _fill(words[f"annex_title.{index}"], {**values, "scope_full": words[f"scope_full.{group}"]})
-                planned.append((index, title, (table,)))
-        else:
-            planned.append((index, _fill(words[f"annex_title.{index}"], values), index_tables))
-    reference = _reference(case)
-    many = len(planned) > 1
-    return tuple(
-        Annex(key=f"phu-luc-{number}-{index}", label=f"Phụ lục {vn.roman(number)}" if many else "Phụ lục",
-              title=vn.upper(title), reference=reference, tables=annex_tables)
-        for number, (index, title, annex_tables) in enumerate(planned, start=1))
-
-
-def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
-              annexes: Sequence[Annex]) -> tuple[BodyParagraph, ...]:
-    """The articles, numbered from 1; the executors' article (with the effective clause) comes last."""
-    items: list[Item] = [Item(text) for text in _publication_articles(case, words, values, annexes)]
-    effect = _fill(words["replacing"] if case.replaces else words["effective"], values)
-    if case.template == ISSUES_CRITERIA:
-        items += [Item(_fill(words["issue"], values)), Item(effect)]
-    items.extend(case.articles)
-    items.extend(Item(text) for text in case.extra_articles)
-    closing = _fill(words["executors"], values)
-    if case.template != ISSUES_CRITERIA and (case.effective_clause or case.replaces):
-        closing = f"{effect} {closing}"
+def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str], lead: Sequence[Item],
+              effect_in_closing: bool) -> tuple[BodyParagraph, ...]:
+    """The articles, numbered from 1; the executors' article (with the effect sentence) comes last."""
+    items: list[Item] = [*lead, *case.articles, *(Item(text) for text in case.extra_articles)]
+    closing = fill(words["executors"], values)
+    if effect_in_closing and (case.effective_clause or case.replaces):
+        closing = f"{effect_sentence(case, words, values)} {closing}"
     items.append(Item(closing))
     paragraphs: list[BodyParagraph] = []
     for number, article in enumerate(items, start=1):
@@ -166,9 +147,6 @@ def _articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
             paragraphs.extend(BodyParagraph("", f"{letter}) {_with_amount(point)}")
                               for letter, point in zip(vn.POINT_LETTERS, clause.children))
     return tuple(paragraphs)
-
-
-"""Điểm are lettered in Vietnamese alphabetical order (NĐ 30, Phụ lục I, II.6đ): … d), đ), e), g) …"""
 
 
 def amount_text(amount: int) -> str:
@@ -185,58 +163,17 @@ def _with_amount(item: Item) -> str:
     return f"{item.text.rstrip()} {amount_text(item.amount)}."
 
 
-def _publication_articles(case: Case, words: Mapping[str, str], values: Mapping[str, str],
-                          annexes: Sequence[Annex]) -> list[str]:
-    texts: list[str] = []
-    for index in case.publishes:
-        labels = [annex.label for annex in annexes if annex.key.endswith(f"-{index}")]
-        named = {**values, "annex": _join_names(labels) if labels else "Phụ lục"}
-        texts.append(_fill(words[f"article.{index}"], {**named, "annex_ref": _fill(words["annex_ref"], named)}))
-    if case.publishes:
-        texts.append(_fill(words["directive"], values))
-    return texts
-
-
-def _attachment(case: Case, words: Mapping[str, str], criteria: CriteriaSet) -> Attachment:
-    """The criteria set as the document the decision issues: one table of maximum points per group."""
-    title, _, subject = criteria.name.partition(" xác định ")
-    survey = criteria.survey
-    tables = []
-    for number, group in enumerate(criteria.groups, start=1):
-        rows = [CriteriaRow(node.id, node.name, vn.number(node.maximum), node.id.count(".") + 1)
-                for field in group.fields for node in field.walk()]
-        if survey is not None:
-            rows.append(CriteriaRow(words["attachment.survey"], survey.name, vn.number(survey.maximum), 1))
-        rows.append(CriteriaRow("", "Tổng điểm", vn.number(criteria.total), 0))
-        counts = count_nodes(group.fields)
-        summary = _fill(words["attachment.summary"], {
-            "fields": str(counts[0]), "criteria": str(counts[1]), "sub_criteria": str(counts[2]),
-            "total": vn.number(criteria.total), "survey_points": vn.number(survey.maximum if survey else 0)})
-        heading = f"{vn.roman(number)}. " + vn.upper(words.get(f"attachment.heading.{group.id}", group.id))
-        tables.append(CriteriaTable(heading, tuple(rows), summary))
-    reference = _reference(case)
-    return Attachment(key="bo-tieu-chi", body_lines=("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {case.issuer.province}")),
-                      title=vn.upper(title), subject=_upper_first(f"xác định {subject}") if subject else "",
-                      reference=reference, tables=tuple(tables), note=(criteria.note or "").rstrip(" ./") + "./.")
-
-
-def count_nodes(fields: Sequence[Criterion]) -> tuple[int, int, int]:
-    """(fields, criteria, sub-criteria) of one group, as a decision declares them (seed 004: 8 / 39 / 58)."""
-    nodes = [node for field in fields for node in field.walk()]
-    return tuple(sum(1 for node in nodes if node.id.count(".") == depth) for depth in range(3))
-
-
-def _reference(case: Case) -> str:
+def reference(case: Case) -> str:
     """`(Kèm theo Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2024 của …)`, blanks in a draft."""
     date = vn.long_date(case.date.year, case.date.month, case.date.day if case.is_issued else None)
     return f"(Kèm theo {vn.numbered('Quyết định số', case.number, SYMBOL)} {date} của {issuing_body(case)})"
 
 
-def _upper_first(text: str) -> str:
+def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join_names(names: Sequence[str]) -> str:
+def join_names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
 
 

@@ -1,0 +1,72 @@
+"""The decision kinds a build knows: the bundled ones, those `register()`ed, and those of installed packages.
+
+A bundled kind is a module of this package with a `KIND` (a `Kind` instance): it is found by looking, so
+adding one touches no list. A package adds kinds through the entry-point group `qdgen.kinds` (each entry
+point names a `Kind` instance); a program or a test adds one with `register(kind)`. See README,
+"Adding a decision kind".
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping
+from importlib.metadata import entry_points
+
+import pipeline.kinds
+from pipeline.inputs.schema import CaseBase
+from pipeline.kinds.base import Kind
+
+ENTRY_POINTS = "qdgen.kinds"
+
+_kinds: dict[str, Kind] = {}
+_loaded: list[bool] = []  # non-empty once the bundled and entry-point kinds are in `_kinds`
+
+
+def register(kind: Kind) -> Kind:
+    """Make `kind` known to this process under `kind.name` (replacing a kind of that name)."""
+    if not isinstance(kind, Kind):
+        raise TypeError(f"{kind!r} is not a pipeline.kinds.base.Kind")
+    _known()[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Forget the kind `name` (a bundled kind comes back only if registered again)."""
+    _known().pop(name, None)
+
+
+def kinds() -> Mapping[str, Kind]:
+    """Every known kind by name."""
+    return dict(_known())
+
+
+def kind_named(name: str) -> Kind:
+    """The kind of a case whose schema accepted `name` (KeyError for a name no kind has)."""
+    return _known()[name]
+
+
+def case_schemas() -> dict[str, type[CaseBase]]:
+    """Each kind's case schema, by the `template:` value that selects it."""
+    return {name: kind.schema() for name, kind in _known().items()}
+
+
+def _known() -> dict[str, Kind]:
+    """The registry, filled on first use with the bundled kinds and the entry points' kinds."""
+    if not _loaded:
+        _loaded.append(True)
+        for kind in bundled():
+            _kinds[kind.name] = kind
+        for point in entry_points(group=ENTRY_POINTS):
+            register(point.load())
+    return _kinds
+
+
+def bundled() -> tuple[Kind, ...]:
+    """The `KIND` of every module in `pipeline/kinds/`, by module name."""
+    found = []
+    for module in sorted(info.name for info in pkgutil.iter_modules(pipeline.kinds.__path__)):
+        kind = getattr(importlib.import_module(f"pipeline.kinds.{module}"), "KIND", None)
+        if isinstance(kind, Kind):
+            found.append(kind)
+    return tuple(found)

@@ -71,12 +71,12 @@ class GroupModel(_Model):
     valid_from: FullDate | None = Field(None, alias="from")
     until: FullDate | None = None
     by: Line | None = None
-    units: Annotated[tuple[Entry, ...], Field(min_length=1)]
+    units: tuple[Entry, ...]
 
 
 class ProvincesModel(_Model):
     covers_from: FullDate
-    units: Annotated[tuple[Entry, ...], Field(min_length=1)]
+    units: tuple[Entry, ...]
 
 
 class ProvinceFileModel(_Model):

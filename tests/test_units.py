@@ -4,7 +4,6 @@ and a broken data file reported at its lines."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -34,7 +33,8 @@ def registry():
 
 
 def test_every_data_file_loads_and_cites_documents_of_the_registry(units, registry):
-    assert [detail.province for detail in units.details] == ["Lạng Sơn"]
+    assert [(d.province, d.partial, d.sample) for d in units.details] == [("Lai Châu", True, False),
+                                                                          ("Lạng Sơn", False, False)]
     everything = [*units.provinces, *(u for d in units.details for u in (*d.districts, *d.communes, *d.departments))]
     assert all(unicodedata.is_normalized("NFC", unit.title) for unit in everything)
     cited = {unit.basis for unit in everything if unit.basis}
@@ -74,6 +74,14 @@ def test_lang_son_communes_exist_from_1_july_2025_only(units):
     assert "thị trấn" not in {unit.kind for unit in after}
     assert units.communes_on("Lạng Sơn", LAST_DAY_BEFORE) == ()
     assert units.communes_on("Cao Bằng", FIRST_DAY_AFTER) == ()  # no data for it
+
+
+def test_lai_chau_communes_and_the_two_that_were_not_rearranged(units):
+    after = units.communes_on("Lai Châu", FIRST_DAY_AFTER)
+    assert (len(after), sum(unit.kind == "phường" for unit in after)) == (38, 2)
+    assert {unit.title for unit in units.communes_on("Lai Châu", LAST_DAY_BEFORE)} == {"xã Mù Cả", "xã Tà Tổng"}
+    [warning] = units.check_commune("Lai Châu", "xã Bản Hon", dt.date(2024, 3, 1), Location())
+    assert (warning.code, warning.severity) == ("units.no_commune_data", Severity.WARNING)
 
 
 @pytest.mark.parametrize("name, day, state, since, successor", [
@@ -141,11 +149,9 @@ def test_provinces_as_they_are_written_pass(units, province):
     ("phường Đồng Đăng", dt.date(2026, 2, 1), "units.wrong_kind", ["là xã, không phải phường"], "xã Đồng Đăng"),
     ("xã Pa Tần", dt.date(2026, 2, 1), "units.commune_other_province", ["thuộc tỉnh Lai Châu", "tỉnh Lạng Sơn"], "tỉnh"),
 ])
-def test_commune_problems_name_the_place_in_the_case(units_with_a_second_province, registry, tmp_path,
-                                                     commune, day, code, words, hint):
+def test_commune_problems_name_the_place_in_the_case(units, registry, tmp_path, commune, day, code, words, hint):
     case = _case(tmp_path, "Lạng Sơn", commune)
-    problems = units_with_a_second_province.check_commune("Lạng Sơn", commune, day, case.location("issuer.commune"),
-                                                          registry)
+    problems = units.check_commune("Lạng Sơn", commune, day, case.location("issuer.commune"), registry)
     assert [(p.code, p.location.line, p.location.key) for p in problems] == [(code, 4, "issuer.commune")]
     assert all(word in problems[0].message for word in words), problems[0].message
     assert hint in (problems[0].hint or problems[0].message)
@@ -156,18 +162,6 @@ def test_a_commune_of_today_passes_and_a_province_without_data_is_a_warning(unit
     assert units.check_commune("Lạng Sơn", "Kỳ Lừa", dt.date(2026, 2, 1), Location()) == ()
     [warning] = units.check_commune("Cao Bằng", "xã Hòa An", dt.date(2026, 2, 1), Location())
     assert (warning.code, warning.severity) == ("units.no_commune_data", Severity.WARNING)
-
-
-@pytest.fixture
-def units_with_a_second_province(tmp_path_factory):
-    """The bundled data plus a two-commune sample province, to see a commune named under the wrong province."""
-    folder = tmp_path_factory.mktemp("units")
-    for path in UNITS.glob("*.yaml"):
-        shutil.copy(path, folder)
-    (folder / "lai-chau-sample.yaml").write_text(
-        "province: tỉnh Lai Châu\ncovers_from: 2025-07-01\nsample: true\npartial: true\n"
-        "communes: {from: 2025-07-01, units: [xã Pa Tần, phường Tân Phong]}\n", encoding="utf-8")
-    return read_units(folder)
 
 
 def test_an_old_agency_list_on_a_new_date_names_every_agency_that_ceased(units, registry):

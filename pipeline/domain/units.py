@@ -78,15 +78,10 @@ class ProvinceDetail:
     districts: tuple[Unit, ...] = ()
     communes: tuple[Unit, ...] = ()
     departments: tuple[Unit, ...] = ()
+    communes_from: dt.date | None = None  # the first day the commune list is complete (None: no list)
     sample: bool = False
     partial: bool = False
     source: Path | None = None
-
-    @property
-    def communes_from(self) -> dt.date | None:
-        """The first day the commune list describes (None: no commune list)."""
-        starts = [unit.valid_from or self.covers_from for unit in self.communes]
-        return min(starts) if starts else None
 
 
 def split_kind(text: str) -> tuple[str | None, str]:

@@ -9,6 +9,7 @@ sample: false                           # optional: true when the lists are samp
 partial: false                          # optional: true when a list is known to be incomplete
 districts: {until: 2025-06-30, by: nq-203-2025, units: [thành phố Lạng Sơn, huyện Tràng Định, …]}
 communes: {from: 2025-07-01, by: lang-son/nq-1672-2025, units: [xã Thất Khê, …, phường Tam Thanh]}
+                                        # the group's `from`: the day the commune list is complete from
 departments:
   - Sở Tư pháp                                        # existed throughout
   - {unit: Sở Kế hoạch và Đầu tư, until: 2025-02-28, into: Sở Tài chính, by: lang-son/nq-04-2025}
@@ -139,7 +140,8 @@ def _read_detail(path: Path, units: AdministrativeUnits, problems: list[Problem]
     departments = _units(model.departments, "departments", document, None, problems)
     for key, group in (("districts", districts), ("communes", communes), ("departments", departments)):
         problems.extend(_check_periods(group, document, key))
-    return ProvinceDetail(known[0].name, model.covers_from, districts, communes, departments,
+    communes_from = (model.communes.valid_from or model.covers_from) if model.communes else None
+    return ProvinceDetail(known[0].name, model.covers_from, districts, communes, departments, communes_from,
                           model.sample, model.partial, document.path)
 
 

@@ -1,44 +1,142 @@
-"""Writing a case's output folder all or nothing: files into a temporary sibling, manifest last, then a swap."""
+"""Writing a case's output folder all or nothing, safe under concurrent writers and readers.
+
+The files go into a staging folder beside the target (`.<name>.new-XXXXXXXX`), the manifest last; the
+documents are checked there (`verify`); then the staging folder and the target are exchanged in one atomic
+step (Linux `renameat2(RENAME_EXCHANGE)`), so a reader always finds a whole folder, the old or the new one,
+never none and never half. Writers of one target take turns on a lock file (`.<name>.lock`, `flock`), which
+also makes every staging or retired folder found under the lock a leftover of a killed run: it is removed.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import os
+import re
+import secrets
 import shutil
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.outputs.manifest import MANIFEST, dumps
+from pipeline.outputs.targets import target_problems
+from pipeline.problems import Problem, errors
 from pipeline.records import Artifact
+
+Verify = Callable[[Sequence[Path]], Sequence[Problem]]
+"""Checks the staged documents; an error among its problems stops the write."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `write_build` did: the artifacts written (none when refused) and the problems found on the way."""
+
+    artifacts: tuple[Artifact, ...]
+    problems: tuple[Problem, ...] = ()
 
 
 def write_build(target: Path, documents: Mapping[str, tuple[str, bytes]],
-                manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]]) -> tuple[Artifact, ...]:
+                manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]], inputs: Iterable[Path] = (),
+                verify: Verify | None = None) -> Written:
     """Write `documents` (file name → (kind, bytes)) and the manifest made from their artifacts into `target`,
-    replacing what was there only once everything is written."""
+    replacing what was there only once everything is written and `verify` found no error. Nothing is written
+    when `target` is, holds or lies inside one of `inputs`, or is something other than a previous build."""
+    refused = target_problems(target, inputs)
+    if refused:
+        return Written((), refused)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    with _locked(target):
+        refused = target_problems(target, inputs)  # another process may have put something there meanwhile
+        if refused:
+            return Written((), refused)
+        _remove_leftovers(target)
+        staging = _new_folder(target, "new")
+        try:
+            artifacts = []
+            for name, (kind, data) in documents.items():
+                (staging / name).write_bytes(data)
+                artifacts.append(Artifact(kind, target / name, hashlib.sha256(data).hexdigest()))
+            found = tuple(_placed(problem, staging, target) for problem in verify(
+                [staging / name for name in documents])) if verify else ()
+            if errors(found):
+                return Written((), found)
+            (staging / MANIFEST).write_bytes(dumps(manifest(tuple(artifacts))))
+            _swap_into_place(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # after a swap: the previous build
+    return Written(tuple(artifacts), found)
+
+
+def _placed(problem: Problem, staging: Path, target: Path) -> Problem:
+    """A problem found in the staging folder, located where its file would have been written."""
+    file = problem.location.file
+    if file == staging:
+        return replace(problem, location=replace(problem.location, file=target))
+    if file is None or file.parent != staging:
+        return problem
+    return replace(problem, location=replace(problem.location, file=target / file.name))
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Held while one process replaces `target`; released by the system if that process dies."""
+    descriptor = os.open(target.with_name(f".{target.name}.lock"), os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        artifacts = []
-        for name, (kind, data) in documents.items():
-            (staging / name).write_bytes(data)
-            artifacts.append(Artifact(kind, target / name, hashlib.sha256(data).hexdigest()))
-        (staging / MANIFEST).write_bytes(dumps(manifest(tuple(artifacts))))
-        _swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return tuple(artifacts)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _new_folder(target: Path, role: str) -> Path:
+    """A fresh hidden sibling of `target`, with the mode the umask gives (`mkdtemp` would give 0700)."""
+    while True:
+        folder = target.with_name(f".{target.name}.{role}-{secrets.token_hex(4)}")
+        try:
+            folder.mkdir(0o777)
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging and retired folders of `target` left by a run that was killed; call only under the lock."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-[0-9a-f]{{8}}")
+    for entry in target.parent.iterdir():
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
-    if target.exists():
-        retired = target.with_name(f".{target.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
-        os.replace(target, retired)
+    """Put `staging` at `target`; a previous build ends up at `staging` (removed by the caller)."""
+    if not target.exists():
         os.replace(staging, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
+    elif not _exchange(staging, target):
+        retired = _new_folder(target, "old")
+        os.rmdir(retired)
+        os.replace(target, retired)  # a file system without atomic exchange: a moment with no target
         os.replace(staging, target)
+        os.replace(retired, staging)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system or file system cannot."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))

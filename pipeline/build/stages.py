@@ -30,6 +30,7 @@ from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_node
 from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
+from pipeline.outputs.provenance import producer
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
@@ -143,7 +144,7 @@ def plan(path: Path, registry: Registry, options: BuildOptions) -> Planned | tup
     case = loaded.case
     day = check_day(case, options.build_day, options.as_of)
     statuses = cited_statuses(case, registry, registry.as_of(day))
-    return Planned(case, day, fingerprints(input_digests(case, loaded.digest), statuses, __version__), statuses)
+    return Planned(case, day, fingerprints(input_digests(case, loaded.digest), statuses, producer()), statuses)
 
 
 def input_digests(case: Case, case_digest: str) -> dict[str, str]:

@@ -31,6 +31,8 @@ from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
+from pipeline.outputs.targets import case_inputs
+from pipeline.outputs.verify import check_outputs
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Artifact, Case, Decision, ScoreSource
@@ -333,8 +335,11 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
                              prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
 
-    artifacts = write_build(target, render_documents(prepared.decision), manifest)
-    return CaseResult(path, "built", target, artifacts, why, prepared.problems)
+    written = write_build(target, render_documents(prepared.decision), manifest,
+                          case_inputs(case, options.registry_dirs), check_outputs)
+    if errors(written.problems):
+        return CaseResult(path, "failed", target, reasons=why, problems=prepared.problems + written.problems)
+    return CaseResult(path, "built", target, written.artifacts, why, prepared.problems + written.problems)
 
 
 def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:

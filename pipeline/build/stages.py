@@ -23,7 +23,7 @@ from pipeline.domain.outdated import cited_statuses, fingerprints, reasons
 from pipeline.domain.validate import check_day, validate_case
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.criteria import read_criteria
-from pipeline.inputs.load import read_case, read_registry
+from pipeline.inputs.load import case_file, read_case, read_registry
 from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
 from pipeline.inputs.sources import read_yaml
 from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
@@ -31,7 +31,7 @@ from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
-from pipeline.outputs.targets import case_inputs
+from pipeline.outputs.targets import case_inputs, shared_targets
 from pipeline.outputs.verify import check_outputs
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
@@ -92,6 +92,11 @@ def build_cases(paths: Sequence[Path], options: BuildOptions, workers: int | Non
         registry = load_registry(options)
     except InputError as exc:
         return tuple(CaseResult(path, "failed", problems=exc.problems) for path in paths)
+    clashes = shared_targets({path: options.out / case_file(path).parent.name for path in paths})
+    if clashes:  # cases of one batch that would write one folder: none of them is built
+        rest = build_cases([path for path in paths if path not in clashes], options, workers)
+        done = {result.case: result for result in rest}
+        return tuple(done.get(path) or CaseResult(path, "failed", problems=clashes[path]) for path in paths)
     if workers is None:  # by default only batches large enough to repay starting the workers
         workers = min(os.cpu_count() or 1, len(paths)) if len(paths) >= PARALLEL_FROM else 1
     if workers < 2 or len(paths) < 2:

@@ -31,7 +31,7 @@ from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
-from pipeline.outputs.targets import case_inputs, shared_targets
+from pipeline.outputs.targets import case_inputs, shared_targets, target_problems
 from pipeline.outputs.verify import check_outputs
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
@@ -321,6 +321,9 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return CaseResult(path, "failed", problems=planned)
     case = planned.case
     target = options.out / case.name
+    refused = target_problems(target, case_inputs(case, options.registry_dirs))
+    if refused:  # before anything else: a folder that is not ours says nothing about this case
+        return CaseResult(path, "failed", target, problems=refused)
     previous = read_manifest(target)
     why = reasons(planned.fingerprints, previous.get("fingerprints") if previous else None,
                   planned.statuses, previous.get("citations") if previous else None)

@@ -1,10 +1,12 @@
 """Writing a case's output folder all or nothing, safe under concurrent writers and readers.
 
 The files go into a staging folder beside the target (`.<name>.new-XXXXXXXX`), the manifest last; the
-documents are checked there (`verify`); then the staging folder and the target are exchanged in one atomic
-step (Linux `renameat2(RENAME_EXCHANGE)`), so a reader always finds a whole folder, the old or the new one,
-never none and never half. Writers of one target take turns on a lock file (`.<name>.lock`, `flock`), which
-also makes every staging or retired folder found under the lock a leftover of a killed run: it is removed.
+staging folder and the target are then exchanged in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), so
+a reader always finds a whole folder, the old or the new one, never none and never half; the old one is
+removed only by the next write (a reader may still be reading it). Before anything is
+written the documents are checked (`verify`) in a private folder. Writers into one output folder take turns
+(`flock` on that folder), which also makes every staging or retired folder found under the lock a leftover
+of a killed run: it is removed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -44,13 +47,15 @@ def write_build(target: Path, documents: Mapping[str, tuple[str, bytes]],
                 manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]], inputs: Iterable[Path] = (),
                 verify: Verify | None = None) -> Written:
     """Write `documents` (file name → (kind, bytes)) and the manifest made from their artifacts into `target`,
-    replacing what was there only once everything is written and `verify` found no error. Nothing is written
-    when `target` is, holds or lies inside one of `inputs`, or is something other than a previous build."""
+    replacing what was there only once everything is written. Nothing is written when `verify` finds an
+    error in the documents, or when `target` is, holds or lies inside one of `inputs`, or is something other
+    than a previous build."""
     refused = target_problems(target, inputs)
-    if refused:
-        return Written((), refused)
+    found = _verified(documents, verify, target) if verify and not refused else ()
+    if refused or errors(found):
+        return Written((), refused + found)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(target):
+    with _locked(target.parent):
         refused = target_problems(target, inputs)  # another process may have put something there meanwhile
         if refused:
             return Written((), refused)
@@ -61,31 +66,37 @@ def write_build(target: Path, documents: Mapping[str, tuple[str, bytes]],
             for name, (kind, data) in documents.items():
                 (staging / name).write_bytes(data)
                 artifacts.append(Artifact(kind, target / name, hashlib.sha256(data).hexdigest()))
-            found = tuple(_placed(problem, staging, target) for problem in verify(
-                [staging / name for name in documents])) if verify else ()
-            if errors(found):
-                return Written((), found)
             (staging / MANIFEST).write_bytes(dumps(manifest(tuple(artifacts))))
             _swap_into_place(staging, target)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)  # after a swap: the previous build
+            shutil.rmtree(staging, ignore_errors=True)  # nothing left there after a swap
     return Written(tuple(artifacts), found)
 
 
-def _placed(problem: Problem, staging: Path, target: Path) -> Problem:
-    """A problem found in the staging folder, located where its file would have been written."""
+def _verified(documents: Mapping[str, tuple[str, bytes]], verify: Verify, target: Path) -> tuple[Problem, ...]:
+    """`verify` run on the documents written to a private folder, its problems located in `target`."""
+    with tempfile.TemporaryDirectory(prefix="qdgen-check-") as folder:
+        for name, (_kind, data) in documents.items():
+            (Path(folder) / name).write_bytes(data)
+        return tuple(_placed(problem, Path(folder), target)
+                     for problem in verify([Path(folder) / name for name in documents]))
+
+
+def _placed(problem: Problem, folder: Path, target: Path) -> Problem:
+    """A problem found in `folder`, located where its file would be written."""
     file = problem.location.file
-    if file == staging:
+    if file == folder:
         return replace(problem, location=replace(problem.location, file=target))
-    if file is None or file.parent != staging:
+    if file is None or file.parent != folder:
         return problem
     return replace(problem, location=replace(problem.location, file=target / file.name))
 
 
 @contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    """Held while one process replaces `target`; released by the system if that process dies."""
-    descriptor = os.open(target.with_name(f".{target.name}.lock"), os.O_RDWR | os.O_CREAT, 0o666)
+def _locked(folder: Path) -> Iterator[None]:
+    """Held while one process replaces a build in `folder` (an `flock` on the folder itself, so no lock file
+    is left behind); released by the system if that process dies."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
@@ -118,15 +129,17 @@ _AT_FDCWD = -100
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
-    """Put `staging` at `target`; a previous build ends up at `staging` (removed by the caller)."""
+    """Put `staging` at `target`. A previous build is kept, hidden, as `.<name>.old-XXXXXXXX` until the next
+    write of `target` removes it: a reader that opened it just before the swap still reads it whole."""
     if not target.exists():
         os.replace(staging, target)
-    elif not _exchange(staging, target):
-        retired = _new_folder(target, "old")
-        os.rmdir(retired)
-        os.replace(target, retired)  # a file system without atomic exchange: a moment with no target
+        return
+    retired = _new_folder(target, "old")
+    if _exchange(staging, target):
+        os.replace(staging, retired)
+    else:  # a file system without atomic exchange: a moment with no target
+        os.replace(target, retired)
         os.replace(staging, target)
-        os.replace(retired, staging)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -192,6 +192,7 @@ def _writer(target: Path, writer: int, errors) -> None:
             assert len(written.artifacts) == 2, written.problems
     except BaseException:
         errors.put(traceback.format_exc())
+        raise
 
 
 def _reader(target: Path, done, errors, reads) -> None:
@@ -204,6 +205,7 @@ def _reader(target: Path, done, errors, reads) -> None:
             reads.value += 1
     except BaseException:
         errors.put(traceback.format_exc())
+        raise
 
 
 def test_parallel_writers_never_show_a_reader_a_missing_or_half_folder(tmp_path):

@@ -153,12 +153,13 @@ def test_output_folders_get_the_mode_of_the_umask(runner, fixtures, tmp_path, um
 
 def test_leftovers_of_killed_runs_are_removed_and_nothing_else(runner, fixtures, tmp_path):
     out = tmp_path / "out"
-    leftovers = [out / f".{CASE}.new-0123abcd", out / f".{CASE}.old-89abcdef"]
-    kept = [out / f".{CASE}.old", out / f".{CASE}x.new-0123abcd", out / f".{CASE}.new-notours"]
-    for folder in leftovers + kept[1:]:
+    leftovers = [out / f".{CASE}.new-0123abcd", out / f".{CASE}.old-89abcdef", out / f".{CASE}.gmm22yqo",
+                 out / f".{CASE}.old"]  # the last two: staging and retired folders of an older qdgen
+    kept = [out / f".{CASE}x.new-0123abcd", out / f".{CASE}.new-notours", out / f".{CASE}.abcd_123"]
+    for folder in leftovers + kept:
         folder.mkdir(parents=True)
         (folder / "quyet-dinh.docx").write_bytes(b"half")
-    kept[0].write_text("the file an older qdgen moved aside", encoding="utf-8")
+    (kept[-1] / "ghi-chu.txt").write_text("a clerk's folder an older qdgen moved aside", encoding="utf-8")
     result, _ = _build(runner, str(fixtures / "cases" / CASE), "--out", str(out))
     assert result.exit_code == 0
     assert not any(folder.exists() for folder in leftovers)

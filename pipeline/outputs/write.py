@@ -116,11 +116,21 @@ def _new_folder(target: Path, role: str) -> Path:
 
 
 def _remove_leftovers(target: Path) -> None:
-    """Staging and retired folders of `target` left by a run that was killed; call only under the lock."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-[0-9a-f]{{8}}")
+    """Staging and retired folders of `target` left by a run that was killed; call only under the lock.
+    Those of qdgen before this protocol (`.<name>.XXXXXXXX`, `.<name>.old`) only when they hold nothing but
+    what a build writes: the latter could be a clerk's folder an older qdgen moved aside."""
+    ours = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-[0-9a-f]{{8}}")
+    older = re.compile(rf"\.{re.escape(target.name)}\.(?:[a-z0-9_]{{8}}|old)")
     for entry in target.parent.iterdir():
-        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        if ours.fullmatch(entry.name) or (older.fullmatch(entry.name) and _only_build_files(entry)):
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _only_build_files(folder: Path) -> bool:
+    return all(entry.is_file() and not entry.is_symlink() and (entry.suffix == ".docx" or entry.name == MANIFEST)
+               for entry in folder.iterdir())
 
 
 _libc = ctypes.CDLL(None, use_errno=True)

@@ -196,7 +196,7 @@ def _writer(target: Path, writer: int, errors) -> None:
         raise
 
 
-def _reader(target: Path, done, errors, reads) -> None:
+def _reader(target: Path, reading, done, errors, reads) -> None:
     try:
         while not done.is_set():
             manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))  # raises if missing
@@ -204,20 +204,24 @@ def _reader(target: Path, done, errors, reads) -> None:
             for name in ("quyet-dinh.docx", "phu-luc-1.docx"):
                 assert _whole((target / name).read_bytes()), name
             reads.value += 1
+            reading.set()
     except BaseException:
         errors.put(traceback.format_exc())
         raise
+    finally:
+        reading.set()  # also when it failed at once: the test goes on and reports why
 
 
 def test_parallel_writers_never_show_a_reader_a_missing_or_half_folder(tmp_path):
     context = multiprocessing.get_context("fork")
     target = tmp_path / "out" / "x"
-    errors, done, reads = context.Queue(), context.Event(), context.Value("i", 0)
+    errors, reading, done, reads = context.Queue(), context.Event(), context.Event(), context.Value("i", 0)
     write_build(target, {"quyet-dinh.docx": ("decision", _payload(9, 0)),
                          "phu-luc-1.docx": ("annex", _payload(9, 0))}, _manifest)
     writers = [context.Process(target=_writer, args=(target, i, errors)) for i in range(WRITERS)]
-    reader = context.Process(target=_reader, args=(target, done, errors, reads))
+    reader = context.Process(target=_reader, args=(target, reading, done, errors, reads))
     reader.start()
+    reading.wait()  # the writers start once the reader reads, so it reads while they write
     for process in writers:
         process.start()
     for process in writers:

@@ -20,7 +20,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,7 +32,7 @@ from pipeline.problems import Problem, errors
 from pipeline.records import Artifact
 
 Verify = Callable[[Sequence[Path]], Sequence[Problem]]
-"""Checks the staged documents; an error among its problems stops the write."""
+"""Checks the rendered documents (written to a private folder); an error among its problems stops the write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class Written:
 
 
 def write_build(target: Path, documents: Mapping[str, tuple[str, bytes]],
-                manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]], inputs: Iterable[Path] = (),
+                manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]], inputs: Sequence[Path] = (),
                 verify: Verify | None = None) -> Written:
     """Write `documents` (file name → (kind, bytes)) and the manifest made from their artifacts into `target`,
     replacing what was there only once everything is written. Nothing is written when `verify` finds an

@@ -20,7 +20,7 @@ LAYERS = {
     4: {"cli", "__main__"},  # interface
 }
 SAME_LAYER = {("kinds", "inputs"), ("inputs", "kinds"), ("check", "ooxml"), ("check", "nd30"),
-              ("archive", "inputs"), ("archive", "outputs"), ("inputs", "ooxml"),
+              ("archive", "inputs"), ("archive", "outputs"), ("inputs", "ooxml"), ("outputs", "check"),
               ("__main__", "cli")}
 PURE_FORBIDDEN = {"yaml", "openpyxl", "docx", "docxtpl", "lxml", "subprocess", "jinja2", "click", "pikepdf",
                   "ruamel"}

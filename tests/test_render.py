@@ -16,7 +16,8 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
     text = (folder / "case.yaml").read_text(encoding="utf-8")
     text = text.replace("assessed_year: 2023", f"assessed_year: 2023\nsubject: '{NASTY.replace(chr(39), chr(39) * 2)}'")
     text = text.replace("  - Thường trực Tỉnh ủy", "  - 'Sở <A> & {{ B }}'")
-    text = text.replace("signer: {name: Hồ Tiến Thiệu,", "signer: {name: \"Hồ Tiến <Thiệu> & {% x %}\",")
+    # each word of a signer's name starts with a capital (SIGN-03, which a build now enforces)
+    text = text.replace("signer: {name: Hồ Tiến Thiệu,", "signer: {name: \"Hồ Tiến Thiệu<b>&{%x%}\",")
     (folder / "case.yaml").write_text(text, encoding="utf-8")
     [result] = build_cases([folder], BuildOptions(out=tmp_path / "out", build_day=BUILD_DAY))
     assert result.status == "built", [p.message for p in result.problems]
@@ -25,7 +26,7 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
     assert NASTY in paragraphs
     recipients, signer = document.tables[1].rows[0].cells
     assert "- Sở <A> & {{ B }};" in [p.text for p in recipients.paragraphs]
-    assert "Hồ Tiến <Thiệu> & {% x %}" in [p.text for p in signer.paragraphs]
+    assert "Hồ Tiến Thiệu<b>&{%x%}" in [p.text for p in signer.paragraphs]
 
 
 def test_template_variables_are_what_compose_produces():

@@ -8,33 +8,48 @@ decide instead of guessing. Issued decisions are historical records and are neve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+import enum
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import vn
 from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
-from pipeline.domain.validate import check_day
+from pipeline.domain.validate import check_day, validate_case
 from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
-from pipeline.inputs.load import case_file, read_case
-from pipeline.problems import InputError, Problem
+from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, case_file, read_case
+from pipeline.problems import InputError, Location, Problem, errors
+from pipeline.records import Case, Item
 
-ISSUED = "issued"
-CURRENT = "current"
-OUTDATED = "outdated"
-NEEDS_DECISION = "needs_decision"
-UNREADABLE = "unreadable"
+
+class State(enum.StrEnum):
+    """What regenerating one case means."""
+
+    ISSUED = "issued"  # a historical record: never touched
+    CURRENT = "current"  # every citation in force: nothing to do
+    OUTDATED = "outdated"  # `--apply` rewrites its legal_basis and rebuilds it
+    NEEDS_DECISION = "needs_decision"  # the clerk must decide or change something first (`decisions`)
+    UNREADABLE = "unreadable"
+
+
+ISSUED, CURRENT, OUTDATED, NEEDS_DECISION, UNREADABLE = State  # the names callers compare with
+NOT_APPLIED = "regenerate.not_applied"
+_DISTRICT = re.compile(r"\bhuyện\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class CasePlan:
-    """What regenerating one case means. `groups`: the new legal_basis lines (None drops a line)."""
+    """What regenerating one case means. `groups`: the new legal_basis lines (None drops a line);
+    `decisions`: what the clerk must decide or change before it can be applied (then `diff` shows the
+    rewrite of the căn cứ it would need)."""
 
     case: Path
-    state: str
+    state: State
     day: dt.date | None = None
     diff: tuple[str, ...] = ()
     groups: tuple[tuple[str, ...] | None, ...] = ()
@@ -92,17 +107,84 @@ def _plan_case(path: Path, registry: Registry, options: BuildOptions) -> CasePla
     after = [basis_line((registry.documents[i] for i in g), case.issuer.province) + ";" for g in groups if g]
     diff = tuple(line.rstrip("\n") for line in difflib.unified_diff(
         before, after, fromfile=f"{case.path} (hiện tại)", tofile=f"{case.path} (sau khi tạo lại)", lineterm=""))
+    unresolved = _unresolved(case, tuple(groups), registry, day)
+    if unresolved:
+        return CasePlan(path, NEEDS_DECISION, day, diff, tuple(groups), unresolved, reasons=tuple(reasons))
     return CasePlan(path, OUTDATED, day, diff, tuple(groups), reasons=tuple(reasons))
 
 
+def _unresolved(case: Case, groups: tuple[tuple[str, ...] | None, ...], registry: Registry,
+                day: dt.date) -> tuple[str, ...]:
+    """What else must change before the case, its căn cứ rewritten to `groups`, can be built: the errors
+    validation would find then, the decision's date first (a replacement signed or in force after it) and,
+    when that date moves past 01/7/2025, the agency list and the wording that name the district level."""
+    rewritten = dataclasses.replace(case, legal_basis=tuple(group for group in groups if group))
+    found = errors(validate_case(rewritten, registry, day))
+    items = []
+    if any(problem.code == "case.basis_after_decision" for problem in found):
+        cited = [registry.documents[doc_id] for group in rewritten.legal_basis for doc_id in group]
+        latest = max(cited, key=lambda doc: max(doc.date, doc.effective))
+        earliest = max(latest.date, latest.effective)
+        items.append(f"Căn cứ mới «{latest.id}» ký/có hiệu lực ngày {vn.short_date(earliest)}, sau ngày của quyết "
+                     f"định (date: {case.date}): sửa date thành một ngày từ {vn.short_date(earliest)} trở đi "
+                     f"({case.location('date')}).")
+        if case.date.as_date() < DISTRICT_LEVEL_ENDS <= day:
+            items.extend(_district_level(case))
+    items.extend(f"{problem.message} ({problem.location})" for problem in found
+                 if problem.code != "case.basis_after_decision")
+    return tuple(items)
+
+
+def _district_level(case: Case) -> list[str]:
+    """What names the district level, which ends on 01/7/2025 (Luật số 72/2025/QH15, Điều 51)."""
+    since = vn.short_date(DISTRICT_LEVEL_ENDS)
+    items = []
+    if case.publishes:
+        items.append(f"Nếu ngày mới từ {since} trở đi: không còn cấp huyện, các nhóm cơ quan là sở, ban, ngành và "
+                     f"xã, phường; đổi agencies sang danh sách cơ quan từ {since} ({case.location('agencies')}).")
+    places = [str(case.location(key)) for key, text in _texts(case) if _DISTRICT.search(text)]
+    if places:
+        items.append(f"Nếu ngày mới từ {since} trở đi: không còn cấp huyện; sửa câu chữ nhắc đến huyện ở "
+                     + "; ".join(places) + ".")
+    return items
+
+
+def _texts(case: Case) -> Iterator[tuple[str, str]]:
+    """(key, text) of everything the clerk wrote that the decision shows."""
+    if case.subject:
+        yield "subject", case.subject
+    for name in ("executors", "recipients", "extra_articles"):
+        for index, text in enumerate(getattr(case, name)):
+            yield f"{name}[{index}]", text
+    for index, article in enumerate(case.articles):
+        yield from _item_texts(article, f"articles[{index}]", "clauses")
+    for key, text in case.wording.items():
+        yield f"wording.{key}", text
+
+
+def _item_texts(item: Item, key: str, children: str) -> Iterator[tuple[str, str]]:
+    yield (f"{key}.text" if item.children else key), item.text
+    for index, child in enumerate(item.children):
+        yield from _item_texts(child, f"{key}.{children}[{index}]", "points")
+
+
 def apply(plans: Sequence[CasePlan], registry: Registry, options: BuildOptions) -> tuple[CaseResult, ...]:
-    """Rewrite the outdated drafts' `legal_basis` and rebuild them; nothing else is touched."""
+    """Rewrite the outdated drafts' `legal_basis` and rebuild them; nothing else is touched. A draft that
+    still cannot be built once rewritten gets its case file back as it was (with the build's problems)."""
     results = []
     for case_plan in plans:
         if case_plan.state != OUTDATED:
             continue
-        rewrite_legal_basis(case_file(case_plan.case), case_plan.groups)
-        results.append(build_case(case_plan.case, registry, options))
+        file = case_file(case_plan.case)
+        before = file.read_bytes()
+        rewrite_legal_basis(file, case_plan.groups)
+        result = build_case(case_plan.case, registry, options)
+        if result.status == "failed":
+            file.write_bytes(before)
+            result = dataclasses.replace(result, problems=result.problems + (Problem(
+                NOT_APPLIED, "Hồ sơ chưa tạo được sau khi sửa căn cứ nên case.yaml được giữ nguyên như trước.",
+                Location(file=file), "Sửa các lỗi trên rồi chạy lại regenerate --apply."),))
+        results.append(result)
     return tuple(results)
 
 

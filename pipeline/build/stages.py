@@ -26,7 +26,7 @@ from pipeline.domain.outdated import CitedStatus, cited_statuses, fingerprints, 
 from pipeline.domain.validate import check_day, validate_case
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.cache import ParsedFiles, file_digest
-from pipeline.inputs.load import read_case, read_registry
+from pipeline.inputs.load import case_file, read_case, read_registry
 from pipeline.inputs.sources import read_yaml
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.kinds.compose import wording_problems
@@ -35,6 +35,9 @@ from pipeline.kinds.registry import kind_named
 from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
+from pipeline.outputs.provenance import producer
+from pipeline.outputs.targets import case_inputs, shared_targets, target_problems
+from pipeline.outputs.verify import check_outputs
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, errors
 from pipeline.records import Annex, Artifact, Case, Decision, ScoreSource
@@ -105,6 +108,11 @@ def build_cases(paths: Sequence[Path], options: BuildOptions, workers: int | Non
         registry = load_registry(options)
     except InputError as exc:
         return tuple(CaseResult(path, BuildStatus.FAILED, problems=exc.problems) for path in paths)
+    clashes = shared_targets({path: options.out / case_file(path).parent.name for path in paths})
+    if clashes:  # cases of one batch that would write one folder: none of them is built
+        rest = build_cases([path for path in paths if path not in clashes], options, workers)
+        done = {result.case: result for result in rest}
+        return tuple(done.get(path) or CaseResult(path, BuildStatus.FAILED, problems=clashes[path]) for path in paths)
     if workers is None:  # by default only batches large enough to repay starting the workers
         workers = min(os.cpu_count() or 1, len(paths)) if len(paths) >= PARALLEL_FROM else 1
     if workers < 2 or len(paths) < 2:
@@ -158,7 +166,7 @@ def plan(path: Path, registry: Registry, options: BuildOptions) -> Planned:
     kind = kind_named(case.template)
     day = check_day(case, options.build_day, options.as_of)
     statuses = cited_statuses(case, registry, registry.as_of(day))
-    return Planned(case, kind, day, fingerprints(input_digests(kind, case, loaded.digest), statuses, __version__),
+    return Planned(case, kind, day, fingerprints(input_digests(kind, case, loaded.digest), statuses, producer()),
                    statuses)
 
 
@@ -207,6 +215,9 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return CaseResult(path, BuildStatus.FAILED, problems=exc.problems)
     case = planned.case
     target = options.out / case.name
+    refused = target_problems(target, case_inputs(case, options.registry_dirs))
+    if refused:  # before anything else: a folder that is not ours says nothing about this case
+        return CaseResult(path, BuildStatus.FAILED, target, problems=refused)
     previous = read_manifest(target)
     why = reasons(planned.fingerprints, previous.get("fingerprints") if previous else None,
                   planned.statuses, previous.get("citations") if previous else None)
@@ -227,8 +238,11 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
                              prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
 
-    artifacts = write_build(target, render_documents(prepared.decision), manifest)
-    return CaseResult(path, BuildStatus.BUILT, target, artifacts, why, prepared.problems)
+    written = write_build(target, render_documents(prepared.decision), manifest,
+                          case_inputs(case, options.registry_dirs), check_outputs)
+    if errors(written.problems):
+        return CaseResult(path, BuildStatus.FAILED, target, reasons=why, problems=prepared.problems + written.problems)
+    return CaseResult(path, BuildStatus.BUILT, target, written.artifacts, why, prepared.problems + written.problems)
 
 
 def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:

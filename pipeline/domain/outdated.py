@@ -48,14 +48,18 @@ def citations_digest(statuses: Sequence[CitedStatus]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def fingerprints(digests: Mapping[str, str], statuses: Sequence[CitedStatus], version: str) -> dict[str, str]:
-    """`digests` names each input (`case`, `sheet:par`, `template:cong-bo-chi-so`, …) with its sha256."""
-    return {**dict(sorted(digests.items())), "legal_basis": citations_digest(statuses), "generator": version}
+def fingerprints(digests: Mapping[str, str], statuses: Sequence[CitedStatus],
+                 producer: Mapping[str, str]) -> dict[str, str]:
+    """`digests` names each input (`case`, `sheet:par`, `template:cong-bo-chi-so`, …) with its sha256;
+    `producer` what made the output: `generator` (qdgen's version), `code` (a digest of its sources) and
+    `library:<name>` (the version of each library that shapes the bytes)."""
+    return {**dict(sorted(digests.items())), "legal_basis": citations_digest(statuses), **producer}
 
 
 _LABELS = {
     "case": "hồ sơ case.yaml đã thay đổi",
     "generator": "phiên bản qdgen đã thay đổi",
+    "code": "mã nguồn qdgen đã thay đổi",
     "agencies": "danh sách cơ quan đã thay đổi",
     "wording": "câu chữ chuẩn của mẫu đã thay đổi",
 }
@@ -76,7 +80,9 @@ def reasons(current: Mapping[str, str], previous: Mapping[str, str] | None,
             kind, _, name = key.partition(":")
             label = _LABELS.get(kind) or {
                 "sheet": f"bảng điểm {name} đã thay đổi", "criteria": f"bộ tiêu chí {name} đã thay đổi",
-                "template": f"mẫu {name} đã thay đổi"}.get(kind, f"{key} đã thay đổi")
+                "template": f"mẫu {name} đã thay đổi",
+                "library": f"thư viện {name} {previous.get(key) or '(chưa ghi)'} → {current.get(key) or '(không có)'}",
+            }.get(kind, f"{key} đã thay đổi")
             found.append(label)
     return tuple(found)
 

@@ -1,0 +1,40 @@
+"""What produced a build, for its fingerprint: qdgen's version, a digest of its code, the libraries that shape
+the bytes of a .docx. A change to any of them makes a draft's outputs outdated (and an issued decision's
+outputs differ from what would be built now, which is refused, never silently regenerated)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import __version__
+
+PACKAGE = Path(__file__).resolve().parents[1]
+LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml")
+"""The libraries whose output ends up in a .docx: templating, the document model, serialisation."""
+
+
+@functools.cache
+def producer() -> dict[str, str]:
+    """`generator` (the version), `code` (sha256 of the package's .py sources, by path) and `library:<name>`
+    (each installed version); computed once per process."""
+    return {"generator": __version__, "code": code_digest(PACKAGE),
+            **{f"library:{name}": _version(name) for name in LIBRARIES}}
+
+
+def code_digest(package: Path) -> str:
+    """sha256 over every `.py` file under `package`: its relative path and its bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.check.checker import (
-    Annex,
+    AnnexPart,
     Checker,
     CheckResult,
     Inspected,
@@ -34,7 +34,7 @@ from pipeline.vn import MAX_ROMAN, roman, roman_value
 class _Placed:
     """An annex and the file it is in (the decision's own file, or an annex file beside it)."""
 
-    annex: Annex
+    annex: AnnexPart
     checker: Checker
 
 

@@ -151,6 +151,8 @@ ANNEX_HEADING = Sizes(Pt(14), Pt(14), written=Pt(14))
 ANNEX_TITLE = TEXT
 ANNEX_REFERENCE = Sizes(TEXT.low, TEXT.high, written=Pt(13))
 """The `(Kèm theo …)` line; our annexes write it a point smaller than the title, as Mẫu 2.1 does."""
+ATTACHMENT_REFERENCE = TEXT
+"""The `(Kèm theo …)` line of a document issued with a decision (Mẫu 1.3), the size of its title."""
 
 # Paragraphs of the body (Phụ lục I, II.6e)
 FIRST_LINE_INDENTS = (Mm(10), Mm(12.7))

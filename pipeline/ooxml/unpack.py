@@ -36,7 +36,11 @@ MAX_XML_ELEMENTS = 500_000
 MAX_PARAGRAPHS = 50_000
 """The paragraphs of the 30-page Phụ lục I of NĐ 30: about 900; its XML elements: about 20,000."""
 
-_CHUNK = 1024 * 1024
+_PIECE = 256 * 1024
+"""Bytes decompressed and parsed at a time; the counts are checked after each piece."""
+_PROLOG_PIECE = 4096
+_PROLOG_LIMIT = 1024 * 1024
+"""A part's root element must begin within its first megabyte."""
 _PARAGRAPH = qn("w:p")
 _XML_PART = (".xml", ".rels")
 _TOO_LARGE_HINT = ("Tệp quá lớn để kiểm tra: xóa các đoạn trống, bảng thừa rồi lưu lại, hoặc tách phụ lục "
@@ -82,7 +86,7 @@ class PartReader:
         read = 0
         try:
             with self._zip.open(info) as stream:
-                while chunk := stream.read(_CHUNK):
+                while chunk := stream.read(_PIECE):
                     read += len(chunk)
                     self._bytes += len(chunk)
                     self._refuse_size(name, read, self._bytes)  # what it holds
@@ -115,18 +119,21 @@ class PartReader:
                             code="docx.too_many_paragraphs", hint=_TOO_LARGE_HINT)
 
     def _refuse_doctype(self, entry: zipfile.ZipInfo) -> None:
-        """Read `entry` up to its root element and refuse it when a document type declaration precedes it."""
+        """Read `entry` up to its root element, in small pieces so that little more is parsed, and refuse it
+        when a document type declaration precedes the root."""
         parser = _parser()
         root = None
+        read = 0
         try:
             with self._zip.open(entry) as stream:
-                prolog = stream.read(_CHUNK)
-                parser.feed(prolog)
-                root = next((element for _event, element in parser.read_events()), None)
+                while root is None and read < _PROLOG_LIMIT and (piece := stream.read(_PROLOG_PIECE)):
+                    read += len(piece)
+                    parser.feed(piece)
+                    root = next((element for _event, element in parser.read_events()), None)
         except etree.XMLSyntaxError:
             return  # reported when the part is parsed, if it ever is
-        if root is None and len(prolog) == _CHUNK:
-            raise DocxError(f"phần {entry.filename} không có phần tử XML nào trong {_megabytes(_CHUNK)} đầu")
+        if root is None and read >= _PROLOG_LIMIT:
+            raise DocxError(f"phần {entry.filename} không có phần tử XML nào trong {_megabytes(_PROLOG_LIMIT)} đầu")
         if root is not None and root.getroottree().docinfo.doctype:
             raise DocxError(f"phần {entry.filename} có khai báo DTD (<!DOCTYPE …>), điều Word không chấp nhận "
                             "trong tệp .docx", code="docx.dtd",

@@ -16,6 +16,7 @@ from pipeline.ooxml.document import (
     NS,
     Cell,
     CellPosition,
+    DocxError,
     Field,
     HeaderFooter,
     Margins,
@@ -27,6 +28,8 @@ from pipeline.ooxml.document import (
     qn,
 )
 from pipeline.ooxml.styles import Styles, is_on, twips_value
+from pipeline.ooxml.unpack import MAX_PARAGRAPHS, TOO_LARGE_HINT
+from pipeline.vn import number
 
 _W = "{" + NS["w"] + "}"
 _P, _R, _T, _TBL, _TR, _TC = _W + "p", _W + "r", _W + "t", _W + "tbl", _W + "tr", _W + "tc"
@@ -127,6 +130,9 @@ class BlockBuilder:
 
     def paragraph(self, element: etree._Element, section: int, table_style: str | None,
                   cell: CellPosition | None) -> Paragraph:
+        if len(self.paragraphs) == MAX_PARAGRAPHS:
+            raise DocxError(f"{self.part} có hơn {number(MAX_PARAGRAPHS)} đoạn văn, quá giới hạn kiểm tra",
+                            code="docx.too_many_paragraphs", hint=TOO_LARGE_HINT)
         styles = self.styles
         ppr = element.find(_PPR)
         style = ppr.find(_PSTYLE) if ppr is not None else None

@@ -55,14 +55,14 @@ from pipeline.ooxml.unpack import (
     MAX_PART_BYTES,
     MAX_PARTS,
     MAX_TOTAL_BYTES,
-    MAX_XML_ELEMENTS,
+    MAX_XML_TAGS,
     PartReader,
     not_a_docx,
 )
 
 __all__ = [
     "AUTO_SPACING_TWIPS", "DEFAULT_FONT", "DEFAULT_SIZE_PT", "MAX_PARAGRAPHS", "MAX_PARTS", "MAX_PART_BYTES",
-    "MAX_TOTAL_BYTES", "MAX_XML_ELEMENTS", "NS", "TWIPS_PER_MM", "Cell", "CellPosition", "Document",
+    "MAX_TOTAL_BYTES", "MAX_XML_TAGS", "NS", "TWIPS_PER_MM", "Cell", "CellPosition", "Document",
     "DocxError", "Field", "Fonts", "HeaderFooter", "Margins", "Paragraph", "ParagraphFormat", "Row", "Run",
     "RunFormat", "Section", "Table", "field_name", "half_points_to_pt", "mm_to_twips", "qn", "read_docx",
     "twips_to_mm",

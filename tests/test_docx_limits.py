@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import vn
 from pipeline.check.checker import check_docx
 from pipeline.ooxml import unpack
 from pipeline.problems import Severity
@@ -139,3 +140,16 @@ def test_a_file_that_is_not_a_docx_gets_a_hint_that_fits_it(tmp_path, make, says
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_the_readme_lists_every_limit_with_its_code():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("**Limits.**"):readme.index("## The inputs")]
+    megabyte = 1024 * 1024
+    for value, code in ((f"{unpack.MAX_PART_BYTES // megabyte} MB", "docx.part_too_large"),
+                        (f"{unpack.MAX_TOTAL_BYTES // megabyte} MB", "docx.too_large"),
+                        (vn.number(unpack.MAX_PARTS), "docx.too_many_parts"),
+                        (vn.number(unpack.MAX_XML_TAGS), "docx.too_many_elements"),
+                        (vn.number(unpack.MAX_PARAGRAPHS), "docx.too_many_paragraphs"),
+                        ("<!DOCTYPE", "docx.dtd")):
+        assert any(value in line and f"`{code}`" in line for line in section.replace(":\n", ": ").splitlines()), code

@@ -70,6 +70,10 @@ class SignatureBlock:
 
 @dataclass(frozen=True, slots=True)
 class AnnexPart:
+    """One Phụ lục, in its own file or after a decision's signature: its `Phụ lục …` heading and numeral,
+    title and `(Kèm theo …)` lines, every paragraph and table up to the next annex, whether it begins a
+    page, and the sections it spans."""
+
     heading: Paragraph
     numeral: str | None
     title: tuple[Paragraph, ...]

@@ -31,8 +31,9 @@ from pipeline.ooxml.reader import DocxError, read_docx
 from pipeline.problems import Location, Problem
 
 __all__ = [
-    "MAX_PER_RULE", "AnnexPart", "CheckResult", "Checker", "HeaderBlock", "Inspected", "Layout", "SignatureBlock",
-    "annex_label", "annex_reference", "check_docx", "find_layout", "inspect_docx", "mentions", "reference_issues",
+    "MAX_PER_RULE", "AnnexPart", "CheckResult", "Checker", "HeaderBlock", "Inspected", "Layout",
+    "SignatureBlock", "annex_label", "annex_reference", "check_docx", "find_layout", "inspect_docx",
+    "mentions", "reference_issues",
 ]
 
 

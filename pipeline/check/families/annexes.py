@@ -32,7 +32,8 @@ def check_annexes(c: Checker) -> None:
         if not text.startswith("Phụ lục"):
             c.report("ANX-01", f"Chữ «Phụ lục» viết thường (chỉ hoa chữ đầu), không in hoa, thấy «{text}».",
                      heading)
-        c.style("ANX-01", "Dòng «Phụ lục»", heading, size=figures.ANNEX_HEADING, bold=True, italic=False, center=True)
+        c.style("ANX-01", "Dòng «Phụ lục»", heading, size=figures.ANNEX_HEADING, bold=True, italic=False,
+                center=True)
         _check_numeral(c, annex, index, len(annexes))
         if not annex.title:
             c.report("ANX-03", "Không tìm thấy tên phụ lục dưới dòng «Phụ lục».", heading)

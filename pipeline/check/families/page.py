@@ -36,6 +36,7 @@ def check_page(c: Checker) -> None:
         for side, name in MARGIN_NAMES.items():
             allowed = getattr(figures.MARGINS, side)
             if not allowed.low.twips - tolerance <= values[side] <= allowed.high.twips + tolerance:
-                c.report(rule, f"{name}{' (trang ngang)' if rule == 'PAGE-03' else ''}: cần "
-                               f"{allowed.low}–{allowed.high}, thấy {mm(values[side])} ({values[side]} twip).",
+                landscape = " (trang ngang)" if rule == "PAGE-03" else ""
+                c.report(rule, f"{name}{landscape}: cần {allowed.low}–{allowed.high}, thấy {mm(values[side])} "
+                               f"({values[side]} twip).",
                          section=section.index, part="trang")

@@ -32,7 +32,8 @@ def check_authority(c: Checker) -> None:
         c.report("AUTH-01", "Không tìm thấy dòng thẩm quyền ban hành «CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …» hoặc "
                             "«ỦY BAN NHÂN DÂN TỈNH …» trước các căn cứ.", anchor)
         return
-    c.style("AUTH-01", "Thẩm quyền ban hành", authority, size=figures.AUTHORITY, bold=True, center=True, caps=True)
+    c.style("AUTH-01", "Thẩm quyền ban hành", authority, size=figures.AUTHORITY, bold=True, center=True,
+            caps=True)
 
 
 def check_bases(c: Checker) -> None:

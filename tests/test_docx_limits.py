@@ -107,6 +107,28 @@ def test_a_dtd_in_any_part_is_refused(tmp_path, part):
     assert part in problem.message and "DTD" in problem.message
 
 
+@pytest.mark.parametrize("prolog, encoding", [
+    ("<!--" + " " * 8000 + "-->", "utf-8"),  # the start of the part does not tell: parsed up to the root
+    ("", "utf-16"),
+])
+def test_a_dtd_behind_a_long_prolog_or_in_utf_16_is_refused(tmp_path, prolog, encoding):
+    path = tiny_docx(tmp_path / "dtd.docx", p("Kính gửi"))
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    styles = parts["word/styles.xml"].decode()
+    parts["word/styles.xml"] = (f'<?xml version="1.0" encoding="{encoding}"?>{prolog}'
+                                f'<!DOCTYPE w:styles [<!ENTITY a "b">]>{styles}').encode(encoding)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert [x.code for x in check_docx(path).problems] == ["docx.dtd"]
+    parts["word/styles.xml"] = f'<?xml version="1.0" encoding="{encoding}"?>{prolog}{styles}'.encode(encoding)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert "docx.dtd" not in {x.code for x in check_docx(path).problems}
+
+
 def test_the_same_run_without_the_entity_fails_its_font_rules(tmp_path):
     body = p("Xin chào", rpr='<w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:color w:val="FF0000"/>')
     codes = {x.code for x in check_docx(tiny_docx(tmp_path / "plain.docx", body)).problems}

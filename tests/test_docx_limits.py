@@ -175,3 +175,28 @@ def test_the_readme_lists_every_limit_with_its_code():
                         (vn.number(unpack.MAX_PARAGRAPHS), "docx.too_many_paragraphs"),
                         ("<!DOCTYPE", "docx.dtd")):
         assert any(value in line and f"`{code}`" in line for line in section.replace(":\n", ": ").splitlines()), code
+
+
+def test_a_dtd_in_a_part_not_named_xml_is_refused_when_it_is_read(tmp_path):
+    path = _with_entity(tmp_path / "dtd.docx", "word/document.xml")
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/main.part"] = parts.pop("word/document.xml")
+    parts["word/_rels/main.part.rels"] = parts.pop("word/_rels/document.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.part")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert [x.code for x in check_docx(path).problems] == ["docx.dtd"]
+
+
+def test_a_zip_with_a_password_is_one_problem_never_a_traceback(tmp_path):
+    data = bytearray(tiny_docx(tmp_path / "khoa.docx", p("Kính gửi")).read_bytes())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            data[start + flags] |= 1  # the "encrypted" bit of each entry
+            start += 4
+    (tmp_path / "khoa.docx").write_bytes(bytes(data))
+    problem, = check_docx(tmp_path / "khoa.docx").problems
+    assert problem.code == "check.unreadable" and "mật khẩu" in problem.message

@@ -46,6 +46,8 @@ _PROLOG_LIMIT = 1024 * 1024
 _DOCTYPE = "<!DOCTYPE"
 _ROOT_START = re.compile(r"<[^?!]")
 _XML_PART = (".xml", ".rels")
+_ENCRYPTED = 0x1
+"""The zip flag of an entry stored with a password."""
 TOO_LARGE_HINT = ("Tệp quá lớn để kiểm tra: xóa các đoạn trống, bảng thừa rồi lưu lại, hoặc tách phụ lục "
                    "thành tệp riêng.")
 
@@ -68,6 +70,9 @@ class PartReader:
         if len(entries) > MAX_PARTS:
             raise DocxError(f"tệp có {vn.number(len(entries))} phần, quá giới hạn {vn.number(MAX_PARTS)} phần "
                             "của một tệp .docx", code="docx.too_many_parts", hint=TOO_LARGE_HINT)
+        if any(entry.flag_bits & _ENCRYPTED for entry in entries):
+            raise DocxError("tệp nén có đặt mật khẩu, không phải tệp .docx Word lưu",
+                            hint="Mở tệp bằng Word (nhập mật khẩu nếu có), bỏ mật khẩu rồi lưu lại dạng .docx.")
         self._names = {entry.filename for entry in entries}
         self._parsed: dict[str, etree._Element | None] = {}
         self._bytes = self._tags = 0
@@ -83,6 +88,8 @@ class PartReader:
 
     def _parse(self, name: str) -> etree._Element:
         info = self._zip.getinfo(name)
+        if not name.endswith(_XML_PART):
+            self._refuse_doctype(info)  # the parts named as XML were looked at when the zip was opened
         self._refuse_size(name, info.file_size, self._bytes + info.file_size)  # what the zip declares
         parser = _parser()
         read = 0

@@ -88,6 +88,11 @@ class Sizes:
         if not self.low <= self.written <= self.high:
             raise ValueError(f"{self.written} is outside {self}")
 
+    @classmethod
+    def only(cls, size: Pt) -> Sizes:
+        """A part the decree gives one size."""
+        return cls(size, size, written=size)
+
     def allows(self, size: float) -> bool:
         return self.low.value <= size <= self.high.value
 
@@ -140,14 +145,14 @@ TEXT = Sizes(Pt(13), Pt(14), written=Pt(14))
 NATIONAL_NAME = Sizes(Pt(12), Pt(13), written=Pt(13))
 MOTTO = TEXT
 ISSUER = NATIONAL_NAME
-NUMBER = Sizes(Pt(13), Pt(13), written=Pt(13))
+NUMBER = Sizes.only(Pt(13))
 PLACE_DATE = TEXT
 TITLE = SUBJECT = AUTHORITY = BASES = BODY = TEXT
 SIGNER = TEXT
 PAGE_NUMBER = TEXT
-RECIPIENTS_LABEL = Sizes(Pt(12), Pt(12), written=Pt(12))
-RECIPIENTS = Sizes(Pt(11), Pt(11), written=Pt(11))
-ANNEX_HEADING = Sizes(Pt(14), Pt(14), written=Pt(14))
+RECIPIENTS_LABEL = Sizes.only(Pt(12))
+RECIPIENTS = Sizes.only(Pt(11))
+ANNEX_HEADING = Sizes.only(Pt(14))
 ANNEX_TITLE = TEXT
 ANNEX_REFERENCE = Sizes(TEXT.low, TEXT.high, written=Pt(13))
 """The `(Kèm theo …)` line; our annexes write it a point smaller than the title, as Mẫu 2.1 does."""

@@ -93,6 +93,5 @@ def check_decides(c: Checker) -> None:
     title_sizes = {run.format.size for run in text_runs(layout.title)}
     size = figures.TITLE
     if len(title_sizes) == 1 and size.allows(min(title_sizes)):
-        same = Pt(min(title_sizes))
-        size = Sizes(same, same, written=same)
+        size = Sizes.only(Pt(min(title_sizes)))
     c.style("QD-01", "«QUYẾT ĐỊNH:»", decides, size=size, bold=True, center=True, caps=True)

@@ -127,7 +127,8 @@ MARGINS = PageMargins(top=MmRange(Mm(20), Mm(25)), bottom=MmRange(Mm(20), Mm(25)
                       left=MmRange(Mm(30), Mm(35)), right=MmRange(Mm(15), Mm(20)))
 PORTRAIT_MARGINS = ChosenMargins(top=MARGINS.top.high, bottom=MARGINS.bottom.low, left=MARGINS.left.high,
                                  right=MARGINS.right.high)
-"""What the Government's own files use (format.md §10): 25, 20, 35 and 20 mm."""
+"""What the Government's own files use (format.md §10): the widest top, left and right margins allowed and
+the narrowest bottom one."""
 LANDSCAPE_MARGINS = ChosenMargins(top=MARGINS.top.low, bottom=MARGINS.bottom.low, left=MARGINS.left.low,
                                   right=MARGINS.right.low)
 """Landscape annex pages (not settled by the decree): the smallest margins allowed, for the widest tables."""
@@ -154,7 +155,7 @@ RECIPIENTS_LABEL = Sizes.only(Pt(12))
 RECIPIENTS = Sizes.only(Pt(11))
 ANNEX_HEADING = Sizes.only(Pt(14))
 ANNEX_TITLE = TEXT
-ANNEX_REFERENCE = Sizes(TEXT.low, TEXT.high, written=Pt(13))
+ANNEX_REFERENCE = Sizes(TEXT.low, TEXT.high, written=TEXT.low)
 """The `(Kèm theo …)` line; our annexes write it a point smaller than the title, as Mẫu 2.1 does."""
 ATTACHMENT_REFERENCE = TEXT
 """The `(Kèm theo …)` line of a document issued with a decision (Mẫu 1.3), the size of its title."""
@@ -162,14 +163,6 @@ ATTACHMENT_REFERENCE = TEXT
 # Paragraphs of the body (Phụ lục I, II.6e)
 FIRST_LINE_INDENTS = (Mm(10), Mm(12.7))
 """1 cm or 1,27 cm."""
-
-
-def first_line_indents_text() -> str:
-    """`1 cm hoặc 1,27 cm`."""
-    return " hoặc ".join(indent.in_cm() for indent in FIRST_LINE_INDENTS)
-
-
-
 PARAGRAPH_GAP = Pt(6)
 """The least space between two paragraphs."""
 LINE_SPACING = (1.0, 1.5)
@@ -178,3 +171,8 @@ LINE_SPACING = (1.0, 1.5)
 # How close a measure read from a file must be to a figure
 TWIPS_TOLERANCE = 2
 INDENT_TOLERANCE = 10
+
+
+def first_line_indents_text() -> str:
+    """`1 cm hoặc 1,27 cm`."""
+    return " hoặc ".join(indent.in_cm() for indent in FIRST_LINE_INDENTS)

@@ -5,8 +5,10 @@ in Word. This script is how they were made, so a change of layout is reviewed as
 
     .venv/bin/python scripts/make_templates.py
 
-Units: twips (1 mm ≈ 56.7, 1 pt = 20); sizes in points. Values follow format.md §2 and §10
-(the Government's own files): A4, margins 25/20/35/20 mm, Times New Roman, header 13/14 pt.
+Every figure of the decree (paper, margins, font, sizes, indents, spacing) is read from
+`pipeline.nd30.figures`, which the checker reads too; what is set here is only the templates' own layout
+(column widths, lines, space around blocks), in twips (1 pt = 20). `main(out)` writes into another folder
+(the tests compare it with the committed templates).
 """
 
 from __future__ import annotations
@@ -18,78 +20,66 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.shared import Pt as DocxPt
+from docx.shared import Twips
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docx_parts import (
+    SECT_PR_ORDER,
+    borderless_table,
+    drop_styles_with_effects,
+    preserve_spaces,
+    prune_styles,
+    put,
+    row_flags,
+    set_table_geometry,
+)
+
+from pipeline.nd30 import figures
+from pipeline.nd30.figures import Pt
 from pipeline.ooxml.package import normalise_package
 
-FONT = "Times New Roman"
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
-INDENT = 567  # 1 cm first-line indent
 TABLE_TEXT, TABLE_HEADING = "Table Text", "Table Heading"
-A4 = (11906, 16838)
-
-
-TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
-SECT_PR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
-                 "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
-                 "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings")
-
-
-def put(parent, child, order: tuple[str, ...]) -> None:
-    """Insert `child` where the schema's sequence `order` wants it, replacing one of the same name."""
-    name = child.tag.rpartition("}")[2]
-    for old in parent.findall(child.tag):
-        parent.remove(old)
-    rank = order.index(name)
-    for position, sibling in enumerate(parent):
-        sibling_name = sibling.tag.rpartition("}")[2]
-        if sibling_name in order and order.index(sibling_name) > rank:
-            parent.insert(position, child)
-            return
-    parent.append(child)
+CELL_SIZE = Pt(11)
+"""Annex tables: the decree sets no size for them; 11 pt fits 31 agencies' rows on landscape pages."""
+TABLE_NOTE_SIZE = Pt(12)
+CAPTION_SIZE = Pt(13)
+"""Headings, summaries and notes around annex tables."""
+RULE_SIZE = Pt(4)
+"""The empty paragraph that carries a short line under a block: small, so the line sits under the text."""
 
 
 def new_document(landscape: bool) -> Document:
     doc = Document()
-    _drop_styles_with_effects(doc)
+    drop_styles_with_effects(doc)
     _set_defaults(doc)
     section = doc.sections[0]
-    width, height = A4
+    width, height = (Twips(length.twips) for length in figures.PAPER)
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Twips(height), Twips(width)
-        margins = (1134, 1134, 1701, 851)  # top, bottom, left, right: 20/20/30/15 mm
+        section.page_width, section.page_height = height, width
     else:
-        section.page_width, section.page_height = Twips(width), Twips(height)
-        margins = (1418, 1134, 1985, 1134)  # 25/20/35/20 mm
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = map(Twips, margins)
-    section.header_distance = Twips(567)
-    section.footer_distance = Twips(567)
+        section.page_width, section.page_height = width, height
+    margins = figures.LANDSCAPE_MARGINS if landscape else figures.PORTRAIT_MARGINS
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+        Twips(margin.twips) for margin in (margins.top, margins.bottom, margins.left, margins.right))
+    section.header_distance = section.footer_distance = Twips(figures.HEADER_DISTANCE.twips)
     _page_number_header(section)
     return doc
-
-
-def _drop_styles_with_effects(doc: Document) -> None:
-    """python-docx's default package carries a Word 2010 part that schema checkers flag."""
-    part = doc.part
-    for rel_id, rel in list(part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects"):
-            part.drop_rel(rel_id)
 
 
 def _set_defaults(doc: Document) -> None:
     styles = doc.styles.element
     rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _fonts(rpr_default)
-    for tag, value in (("w:sz", "28"), ("w:szCs", "28")):
+    for tag, value in (("w:sz", str(figures.BODY.written.half_points)),
+                       ("w:szCs", str(figures.BODY.written.half_points))):
         el = rpr_default.find(qn(tag))
         if el is None:
             el = OxmlElement(tag)
@@ -102,12 +92,12 @@ def _set_defaults(doc: Document) -> None:
     for attr in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attr), "vi-VN")
     normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(14)
+    normal.font.name = figures.FONT
+    normal.font.size = DocxPt(figures.BODY.written.value)
     _fonts(normal.element.get_or_add_rPr())
     fmt = normal.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.0
+    fmt.space_before = fmt.space_after = DocxPt(0)
+    fmt.line_spacing = figures.LINE_SPACING[0]
 
 
 def _fonts(rpr) -> None:
@@ -118,7 +108,7 @@ def _fonts(rpr) -> None:
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
+        fonts.set(qn(slot), figures.FONT)
 
 
 def _page_number_header(section) -> None:
@@ -128,7 +118,7 @@ def _page_number_header(section) -> None:
     paragraph.alignment = CENTER
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
         run = paragraph.add_run()
-        _run_format(run, 14)
+        _run_format(run, figures.PAGE_NUMBER.written)
         if kind:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
@@ -143,21 +133,21 @@ def _page_number_header(section) -> None:
     section.first_page_header.paragraphs[0].text = ""
 
 
-def _run_format(run, size: float, bold: bool = False, italic: bool = False) -> None:
-    run.font.name = FONT
+def _run_format(run, size: Pt, bold: bool = False, italic: bool = False) -> None:
+    run.font.name = figures.FONT
     _fonts(run._r.get_or_add_rPr())
-    run.font.size = Pt(size)
+    run.font.size = DocxPt(size.value)
     run.font.bold = bold
     run.font.italic = italic
 
 
-def para(container, text: str = "", size: float = 14, *, bold: bool = False, italic: bool = False,
+def para(container, text: str, size: Pt, *, bold: bool = False, italic: bool = False,
          align=CENTER, before: int = 0, after: int = 0, indent: int | None = None):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after = Twips(before), Twips(after)
-    fmt.line_spacing = 1.0
+    fmt.line_spacing = figures.LINE_SPACING[0]
     if indent is not None:
         fmt.first_line_indent = Twips(indent)
     if text:
@@ -166,7 +156,7 @@ def para(container, text: str = "", size: float = 14, *, bold: bool = False, ita
     return paragraph
 
 
-def _mark_size(paragraph, size: float) -> None:
+def _mark_size(paragraph, size: Pt) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     rpr = ppr.find(qn("w:rPr"))
     if rpr is None:
@@ -174,7 +164,7 @@ def _mark_size(paragraph, size: float) -> None:
         ppr.append(rpr)
     _fonts(rpr)
     sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), str(int(size * 2)))
+    sz.set(qn("w:val"), str(size.half_points))
     rpr.append(sz)
 
 
@@ -194,52 +184,14 @@ def rule(container, width: int, available: int):
     borders.append(top)
     ppr.insert(0, borders) if ppr.find(qn("w:pStyle")) is None else ppr.find(qn("w:pStyle")).addnext(borders)
     spacing = ppr.find(qn("w:spacing"))
-    spacing.set(qn("w:line"), "80")
+    spacing.set(qn("w:line"), str(RULE_SIZE.twips))
     spacing.set(qn("w:lineRule"), "exact")
-    _mark_size(paragraph, 4)
+    _mark_size(paragraph, RULE_SIZE)
     return paragraph
 
 
-def borderless_table(doc, widths: tuple[int, ...], rows: int, indent: int = 0):
-    table = doc.add_table(rows=rows, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    put(tbl_pr, borders, TBL_PR_ORDER)
-    set_table_geometry(table, widths, indent)
-    for row in table.rows:
-        for cell in row.cells:
-            cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    return table
-
-
-def set_table_geometry(table, widths: tuple[int, ...], indent: int = 0) -> None:
-    """Widths in both the grid and the cells: LibreOffice reads the grid, Word the cells."""
-    tbl_pr = table._tbl.tblPr
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(sum(widths)))
-    width.set(qn("w:type"), "dxa")
-    put(tbl_pr, width, TBL_PR_ORDER)
-    if indent:
-        ind = OxmlElement("w:tblInd")
-        ind.set(qn("w:w"), str(indent))
-        ind.set(qn("w:type"), "dxa")
-        put(tbl_pr, ind, TBL_PR_ORDER)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    put(tbl_pr, layout, TBL_PR_ORDER)
-    for column, w in zip(table.columns, widths):
-        column.width = Twips(w)
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = Twips(w)
-
-
 def decision_template() -> Document:
+    gap, indent = figures.PARAGRAPH_GAP.twips, figures.FIRST_LINE_INDENTS[0].twips
     doc = new_document(landscape=False)
     _table_styles(doc)
     body = doc.element.body
@@ -247,43 +199,55 @@ def decision_template() -> Document:
     left, right = 3686, 5812
     header = borderless_table(doc, (left, right), rows=2, indent=-284)
     top_left, top_right = header.rows[0].cells
-    para(top_left, "{%p for line in organ_lines %}", 13, bold=True)
-    para(top_left, "{{ line }}", 13, bold=True)
-    para(top_left, "{%p endfor %}", 13, bold=True)
-    rule(top_left, 1300, left)
-    para(top_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
-    para(top_right, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
-    rule(top_right, 3900, right)
-    para(header.rows[1].cells[0], "{{ number_line }}", 13, before=120)
-    para(header.rows[1].cells[1], "{{ place_date_line }}", 14, italic=True, before=120)
+    _header_columns(top_left, top_right, "organ_lines", left, right)
+    para(header.rows[1].cells[0], "{{ number_line }}", figures.NUMBER.written, before=gap)
+    para(header.rows[1].cells[1], "{{ place_date_line }}", figures.PLACE_DATE.written, italic=True, before=gap)
 
-    para(doc, "{{ title }}", 14, bold=True, before=480)
-    para(doc, "{{ subject }}", 14, bold=True)
-    rule(doc, 2600, 8787)
-    para(doc, "{{ authority_line }}", 14, bold=True, before=360)
-    para(doc, "{%p for line in preamble %}", 14, italic=True, align=JUSTIFY, indent=INDENT)
-    para(doc, "{{ line }}", 14, italic=True, align=JUSTIFY, before=120, indent=INDENT)
-    para(doc, "{%p endfor %}", 14, italic=True, align=JUSTIFY, indent=INDENT)
-    para(doc, "QUYẾT ĐỊNH:", 14, bold=True, before=240, after=120)
-    para(doc, "{%p for p in body %}", 14, align=JUSTIFY, indent=INDENT)
-    article = para(doc, "{{ p.label }}", 14, bold=True, align=JUSTIFY, before=120, indent=INDENT)
-    _run_format(article.add_run("{% if p.label %} {% endif %}{{ p.text }}"), 14)
-    para(doc, "{%p endfor %}", 14, align=JUSTIFY, indent=INDENT)
+    para(doc, "{{ title }}", figures.TITLE.written, bold=True, before=480)
+    para(doc, "{{ subject }}", figures.SUBJECT.written, bold=True)
+    rule(doc, 2600, _text_width(landscape=False))
+    para(doc, "{{ authority_line }}", figures.AUTHORITY.written, bold=True, before=360)
+    bases = figures.BASES.written
+    para(doc, "{%p for line in preamble %}", bases, italic=True, align=JUSTIFY, indent=indent)
+    para(doc, "{{ line }}", bases, italic=True, align=JUSTIFY, before=gap, indent=indent)
+    para(doc, "{%p endfor %}", bases, italic=True, align=JUSTIFY, indent=indent)
+    para(doc, "QUYẾT ĐỊNH:", figures.TITLE.written, bold=True, before=240, after=gap)
+    body = figures.BODY.written
+    para(doc, "{%p for p in body %}", body, align=JUSTIFY, indent=indent)
+    article = para(doc, "{{ p.label }}", body, bold=True, align=JUSTIFY, before=gap, indent=indent)
+    _run_format(article.add_run("{% if p.label %} {% endif %}{{ p.text }}"), body)
+    para(doc, "{%p endfor %}", body, align=JUSTIFY, indent=indent)
 
-    para(doc, "", 14)  # a blank line between the articles and the signature area
+    para(doc, "", body)  # a blank line between the articles and the signature area
     signature = borderless_table(doc, (4111, 4961), rows=1, indent=-108)
     recipients, signer = signature.rows[0].cells
-    para(recipients, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT)
-    para(recipients, "{%p for line in recipients %}", 11, align=LEFT)
-    para(recipients, "{{ line }}", 11, align=LEFT)
-    para(recipients, "{%p endfor %}", 11, align=LEFT)
-    para(signer, "{%p for line in signature.lines %}", 14, bold=True)
-    para(signer, "{{ line }}", 14, bold=True)
-    para(signer, "{%p endfor %}", 14, bold=True)
+    para(recipients, "Nơi nhận:", figures.RECIPIENTS_LABEL.written, bold=True, italic=True, align=LEFT)
+    for text in ("{%p for line in recipients %}", "{{ line }}", "{%p endfor %}"):
+        para(recipients, text, figures.RECIPIENTS.written, align=LEFT)
+    for text in ("{%p for line in signature.lines %}", "{{ line }}", "{%p endfor %}"):
+        para(signer, text, figures.SIGNER.written, bold=True)
     for _ in range(4):
-        para(signer, "", 14)
-    para(signer, "{{ signature.name }}", 14, bold=True)
+        para(signer, "", figures.SIGNER.written)
+    para(signer, "{{ signature.name }}", figures.SIGNER.written, bold=True)
     return doc
+
+
+def _header_columns(top_left, top_right, lines: str, left: int, right: int) -> None:
+    """The issuing body's lines (from the context list `lines`) over a short line, and the Quốc hiệu and
+    Tiêu ngữ over a line as long as the Tiêu ngữ."""
+    for text in (f"{{%p for line in {lines} %}}", "{{ line }}", "{%p endfor %}"):
+        para(top_left, text, figures.ISSUER.written, bold=True)
+    rule(top_left, 1300, left)
+    para(top_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", figures.NATIONAL_NAME.written, bold=True)
+    para(top_right, "Độc lập - Tự do - Hạnh phúc", figures.MOTTO.written, bold=True)
+    rule(top_right, 3900, right)
+
+
+def _text_width(landscape: bool) -> int:
+    """The width between the margins, in twips."""
+    margins = figures.LANDSCAPE_MARGINS if landscape else figures.PORTRAIT_MARGINS
+    paper = figures.PAPER[1] if landscape else figures.PAPER[0]
+    return paper.twips - margins.left.twips - margins.right.twips
 
 
 def annex_template() -> Document:
@@ -295,15 +259,15 @@ def annex_template() -> Document:
     pg_num = OxmlElement("w:pgNumType")
     pg_num.set(qn("w:start"), "1")
     put(section._sectPr, pg_num, SECT_PR_ORDER)
-    available = 16838 - 1701 - 851
-    para(doc, "{{ annex.label }}", 14, bold=True)
-    para(doc, "{{ annex.title }}", 14, bold=True)
-    para(doc, "{{ annex.reference }}", 13, italic=True)
+    available = _text_width(landscape=True)
+    para(doc, "{{ annex.label }}", figures.ANNEX_HEADING.written, bold=True)
+    para(doc, "{{ annex.title }}", figures.ANNEX_TITLE.written, bold=True)
+    para(doc, "{{ annex.reference }}", figures.ANNEX_REFERENCE.written, italic=True)
     rule(doc, 2600, available)
-    para(doc, "{%p for t in annex.tables %}", 13, align=LEFT)
-    para(doc, "{%p if t.heading %}", 13, align=LEFT)
-    para(doc, "{{ t.heading }}", 13, bold=True, align=LEFT, before=240, after=120)
-    para(doc, "{%p endif %}", 13, align=LEFT)
+    para(doc, "{%p for t in annex.tables %}", CAPTION_SIZE, align=LEFT)
+    para(doc, "{%p if t.heading %}", CAPTION_SIZE, align=LEFT)
+    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120)
+    para(doc, "{%p endif %}", CAPTION_SIZE, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # render.py shares the remaining width equally among the repeated columns.
     widths = (700, 3300, 100, available - 4200, 100)  # 700: «STT» in bold 11 pt fits on one line
@@ -320,10 +284,11 @@ def annex_template() -> Document:
     for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
         for position, cell in enumerate(loop_row.cells):
             _cell(cell, text if position == 0 else "")
-    _row_flags(header, repeat=True)
-    _row_flags(row, repeat=False)
-    para(doc, "{{ t.note }}", 12, italic=True, align=JUSTIFY, before=120, indent=INDENT)
-    para(doc, "{%p endfor %}", 13, align=LEFT)
+    row_flags(header, repeat=True)
+    row_flags(row, repeat=False)
+    para(doc, "{{ t.note }}", TABLE_NOTE_SIZE, italic=True, align=JUSTIFY, before=120,
+         indent=figures.FIRST_LINE_INDENTS[0].twips)
+    para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
     return doc
 
 
@@ -337,19 +302,13 @@ def attachment_template() -> Document:
     left, right = 3686, 5812
     header = borderless_table(doc, (left, right), rows=1, indent=-284)
     top_left, top_right = header.rows[0].cells
-    para(top_left, "{%p for line in attachment.organ_lines %}", 13, bold=True)
-    para(top_left, "{{ line }}", 13, bold=True)
-    para(top_left, "{%p endfor %}", 13, bold=True)
-    rule(top_left, 1300, left)
-    para(top_right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
-    para(top_right, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
-    rule(top_right, 3900, right)
-    para(doc, "{{ attachment.title }}", 14, bold=True, before=480)
-    para(doc, "{{ attachment.subject }}", 14, bold=True)
-    para(doc, "{{ attachment.reference }}", 14, italic=True)
-    rule(doc, 2600, 8787)
-    para(doc, "{%p for t in attachment.tables %}", 13, align=LEFT)
-    para(doc, "{{ t.heading }}", 13, bold=True, align=LEFT, before=240, after=120)
+    _header_columns(top_left, top_right, "attachment.organ_lines", left, right)
+    para(doc, "{{ attachment.title }}", figures.TITLE.written, bold=True, before=480)
+    para(doc, "{{ attachment.subject }}", figures.SUBJECT.written, bold=True)
+    para(doc, "{{ attachment.reference }}", figures.ATTACHMENT_REFERENCE.written, italic=True)
+    rule(doc, 2600, _text_width(landscape=False))
+    para(doc, "{%p for t in attachment.tables %}", CAPTION_SIZE, align=LEFT)
+    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120)
     widths = (1000, 6287, 1500)
     table = doc.add_table(rows=4, cols=3)
     table.style = doc.styles["Table Grid"]
@@ -361,22 +320,23 @@ def attachment_template() -> Document:
     text_cell = row.cells[1]
     for paragraph in list(text_cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
-    para(text_cell, "{%p if r.level <= 1 %}", 11, align=LEFT)
-    para(text_cell, "{{ r.text }}", 11, bold=True, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p elif r.level == 3 %}", 11, align=LEFT)
-    para(text_cell, "{{ r.text }}", 11, italic=True, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p else %}", 11, align=LEFT)
-    para(text_cell, "{{ r.text }}", 11, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p endif %}", 11, align=LEFT)
+    para(text_cell, "{%p if r.level <= 1 %}", CELL_SIZE, align=LEFT)
+    para(text_cell, "{{ r.text }}", CELL_SIZE, bold=True, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p elif r.level == 3 %}", CELL_SIZE, align=LEFT)
+    para(text_cell, "{{ r.text }}", CELL_SIZE, italic=True, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p else %}", CELL_SIZE, align=LEFT)
+    para(text_cell, "{{ r.text }}", CELL_SIZE, align=LEFT, before=40, after=40)
+    para(text_cell, "{%p endif %}", CELL_SIZE, align=LEFT)
     _cell(row.cells[2], "{{ r.points }}")
     for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
         for position, cell in enumerate(loop_row.cells):
             _cell(cell, text if position == 0 else "")
-    _row_flags(head, repeat=True)
-    _row_flags(row, repeat=False)
-    para(doc, "{{ t.summary }}", 13, italic=True, align=JUSTIFY, before=120, indent=INDENT)
-    para(doc, "{%p endfor %}", 13, align=LEFT)
-    para(doc, "{{ attachment.note }}", 13, align=JUSTIFY, before=240, indent=INDENT)
+    row_flags(head, repeat=True)
+    row_flags(row, repeat=False)
+    indent = figures.FIRST_LINE_INDENTS[0].twips
+    para(doc, "{{ t.summary }}", CAPTION_SIZE, italic=True, align=JUSTIFY, before=120, indent=indent)
+    para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
+    para(doc, "{{ attachment.note }}", CAPTION_SIZE, align=JUSTIFY, before=240, indent=indent)
     return doc
 
 
@@ -387,7 +347,7 @@ def _table_styles(doc: Document) -> None:
     every render, zip and check goes through."""
     text = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
     text.base_style = doc.styles["Normal"]
-    text.font.size = Pt(11)
+    text.font.size = DocxPt(CELL_SIZE.value)
     fmt = text.paragraph_format
     fmt.space_before = fmt.space_after = Twips(40)
     fmt.line_spacing = 1.0
@@ -405,66 +365,29 @@ def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
         paragraph.add_run(text)
 
 
-def _row_flags(row, repeat: bool) -> None:
-    """Rows never split across pages; the header row repeats on every page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if repeat:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _preserve_spaces(doc: Document) -> None:
-    """Every text node keeps its spaces: rendered values such as `Số:      /QĐ-UBND` depend on it."""
-    for part in (doc.part, *(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/header"))):
-        for text in part.element.iter(qn("w:t")):
-            text.set(qn("xml:space"), "preserve")
-
-
-def _prune_styles(doc: Document) -> None:
-    """Keep only the styles the template uses (and what they are based on): a 350 kB styles part
-    would be re-compressed on every render for nothing."""
-    styles = doc.styles.element
-    used = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
-    parts = (doc.part, *(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/header")))
-    for part in parts:
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
-            used.update(el.get(qn("w:val")) for el in part.element.iter(qn(tag)))
-    by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
-    pending = list(used)
-    while pending:
-        style = by_id.get(pending.pop())
-        for link in ("w:basedOn", "w:link", "w:next"):
-            el = style.find(qn(link)) if style is not None else None
-            if el is not None and el.get(qn("w:val")) not in used:
-                used.add(el.get(qn("w:val")))
-                pending.append(el.get(qn("w:val")))
-    for style_id, style in by_id.items():
-        if style_id not in used:
-            styles.remove(style)
-    latent = styles.find(qn("w:latentStyles"))
-    if latent is not None:
-        styles.remove(latent)
-
-
 def save(doc: Document, path: Path) -> None:
-    _preserve_spaces(doc)
-    _prune_styles(doc)
+    preserve_spaces(doc)
+    prune_styles(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(normalise_package(buffer.getvalue()))
-    print(f"wrote {path.relative_to(ROOT)}")
 
 
 DECISION_KINDS = ("cong-bo-chi-so", "quyet-dinh", "ban-hanh-bo-tieu-chi")
 """Decision kinds share the NĐ 30 layout; each has its own file so clerks can adjust one kind in Word."""
 
 
-def main() -> None:
-    for kind in DECISION_KINDS:
-        save(decision_template(), ROOT / "templates" / "decisions" / f"{kind}.docx")
-    save(annex_template(), ROOT / "templates" / "annexes" / "bang-xep-hang.docx")
-    save(attachment_template(), ROOT / "templates" / "attachments" / "bo-tieu-chi.docx")
+def main(out: Path = ROOT / "templates") -> list[Path]:
+    """Write every template under `out` (the committed ones by default); the paths written."""
+    targets = [(decision_template, out / "decisions" / f"{kind}.docx") for kind in DECISION_KINDS]
+    targets += [(annex_template, out / "annexes" / "bang-xep-hang.docx"),
+                (attachment_template, out / "attachments" / "bo-tieu-chi.docx")]
+    for make, path in targets:
+        save(make(), path)
+    return [path for _, path in targets]
 
 
 if __name__ == "__main__":
-    main()
+    for written in main():
+        print(f"wrote {written.relative_to(ROOT)}")

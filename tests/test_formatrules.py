@@ -560,9 +560,21 @@ def test_rules_follow_format_md_section_13():
 
 def test_every_reported_code_is_a_rule():
     source = "".join(path.read_text("utf-8")
-                     for path in (Path(__file__).resolve().parents[1] / "pipeline" / "check").glob("*.py"))
+                     for path in (Path(__file__).resolve().parents[1] / "pipeline" / "check").rglob("*.py"))
     reported = set(re.findall(r'"([A-Z]+-\d{2})"', source))
     assert reported and reported <= set(RULE_BY_ID)
+
+
+def test_a_rule_id_leads_to_the_one_family_module_that_checks_it():
+    """One grep from an id of format.md §13 finds its code: each rule checked on a file is reported in
+    exactly one module of `pipeline/check/families`, named after the part of the decree it checks."""
+    families = Path(__file__).resolve().parents[1] / "pipeline" / "check" / "families"
+    reported_in = {path.stem: set(re.findall(r'"([A-Z]+-\d{2})"', path.read_text("utf-8")))
+                   for path in families.glob("*.py") if path.stem != "__init__"}
+    checked = {rule.id for rule in RULES if rule.applies_to}
+    homes = {rule: [name for name, ids in reported_in.items() if rule in ids] for rule in checked}
+    assert {rule: found for rule, found in homes.items() if len(found) != 1} == {}
+    assert set().union(*reported_in.values()) == checked
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ the set is wrong: an annex whose `(Kèm theo …)` line gives another number, da
 decision's header, a decision that never mentions an annex sent with it, annexes numbered I and III.
 Files are grouped by folder. A folder holding exactly one decision is checked as a set with the annexes
 beside it; with several decisions in one folder nothing says which annex belongs to which, and nothing is
-guessed. The problems found are added to the files they are in, under the rule ids of `nd30rules`.
+guessed. The problems found are added to the files they are in, under the rule ids of `nd30.rules`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.check.checker import (
-    Annex,
+    AnnexPart,
     Checker,
     CheckResult,
     Inspected,
@@ -34,7 +34,7 @@ from pipeline.vn import MAX_ROMAN, roman, roman_value
 class _Placed:
     """An annex and the file it is in (the decision's own file, or an annex file beside it)."""
 
-    annex: Annex
+    annex: AnnexPart
     checker: Checker
 
 

@@ -256,7 +256,7 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
                                     encoding="utf-8")
     [result] = build_cases([case], BuildOptions(out=tmp_path / "built", build_day=BUILD_DAY))
     assert result.status != "failed", result.problems
-    [outcome] = archive_batch([tmp_path / "built" / name], root)
+    [outcome] = archive_batch([tmp_path / "built" / name], root, correction="Đính chính nơi nhận")
     assert outcome.status is Status.NEW_VERSION and outcome.version.name == "v2"
     assert outcome.reasons == ("quyet-dinh.docx: nội dung thay đổi",)
     record = json.loads((outcome.version / RECORD).read_text(encoding="utf-8"))

@@ -314,8 +314,8 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
     case = planned.case
     target = options.out / case.name
     previous = read_manifest(target)
-    why = reasons(planned.fingerprints, previous.get("fingerprints") if previous else None,
-                  planned.statuses, previous.get("citations") if previous else None)
+    why = reasons(planned.fingerprints, previous.fingerprints if previous else None,
+                  planned.statuses, previous.citations if previous else None)
     if not why:
         return CaseResult(path, "up_to_date", target)
     prepared = _prepare(planned, registry)

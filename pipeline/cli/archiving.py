@@ -12,7 +12,15 @@ import click
 
 from pipeline.cli.building import built_dirs
 from pipeline.cli.group import Command, Outcome, echo_problems, json_option
-from pipeline.cli.options import FOLDER, OneOf, Positive, as_of_option, build_options, cases_argument, registry_option
+from pipeline.cli.options import (
+    FOLDER,
+    OneOf,
+    Positive,
+    as_of_option,
+    build_options,
+    cases_argument,
+    registry_option,
+)
 
 build_dir_option = click.option(
     "--build-dir", type=FOLDER, default=Path("out"), show_default=True, metavar="THƯ_MỤC",

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -52,7 +52,7 @@ def json_option(function: Callable[..., Outcome]) -> Callable[..., Outcome]:
 class HelpFormatter(click.HelpFormatter):
     """click's help in Vietnamese: the headings and the usage prefix."""
 
-    HEADINGS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Positional arguments": "Đối số"}
+    HEADINGS: ClassVar[dict[str, str]] = {"Options": "Tùy chọn", "Commands": "Lệnh", "Positional arguments": "Đối số"}
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="Cách dùng: " if prefix is None else prefix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,7 @@ class OneOf(click.Choice):
 class Positive(click.ParamType):
     """A number above zero: `kind` int (a count) or float (seconds)."""
 
-    def __init__(self, kind: type[int] | type[float]) -> None:
+    def __init__(self, kind: type[int | float]) -> None:
         self.kind = kind
         self.name = "SỐ" if kind is int else "GIÂY"
 
@@ -65,7 +66,7 @@ class Positive(click.ParamType):
             number = self.kind(value)
         except (TypeError, ValueError):
             number = None
-        if number is None or not number > 0 or number != number or number == float("inf"):
+        if number is None or not 0 < number < math.inf:  # NaN and infinity are not a number of seconds
             word = "số nguyên" if self.kind is int else "số"
             self.fail(f"«{value}» không phải {word} dương.", param, ctx)
         return number

@@ -26,7 +26,8 @@ OK, PROBLEMS, USAGE = 0, 1, 2
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a command did: `failed` gives exit code 1; `data` is what `--json` prints (records welcome) and
-    `text` what stdout shows instead when the command is not asked for JSON (a listing, a ranking)."""
+    `text` what stdout shows instead when the command is not asked for JSON (a listing, a ranking). A
+    command that has nothing to show (the input could not be read) prints no JSON at all."""
 
     failed: bool = False
     data: Any = None
@@ -128,7 +129,7 @@ class Qdgen(Group):
 def _render(returned: Any) -> int:
     """A command's return: an `Outcome`, or the exit code click's `--help`/`--version` left."""
     if isinstance(returned, Outcome):
-        if returned.show_json:
+        if returned.show_json and returned.data is not None:
             click.echo(report.to_json(returned.data))
         else:
             for line in returned.text:

@@ -342,3 +342,36 @@ def test_preview_prints_its_pages_and_reports_a_case_that_does_not_build(tmp_pat
     assert "Tạo ảnh" not in result.stderr  # no progress bar when stderr is not a terminal
     failed = run("preview", tmp_path / "khong-co", "--out", tmp_path / "p2", "--build-dir", tmp_path / "out2")
     assert failed.exit_code == 1 and problem_codes(failed) and not (tmp_path / "p2").exists()
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    import io
+    import pty
+    import sys
+
+    from pipeline.cli.archiving import progress_bar
+
+    master, replica = pty.openpty()
+    with open(replica, "w", encoding="utf-8") as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        with progress_bar("Tạo ảnh các trang") as progress:
+            progress(1, 2)
+            progress(2, 2)
+        terminal.flush()
+        drawn = os.read(master, 1 << 16).decode("utf-8", "replace")
+    os.close(master)
+    assert "Tạo ảnh các trang" in drawn and "100%" in drawn
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress_bar("Tạo ảnh các trang") as progress:
+        assert progress is None
+
+
+def test_a_file_system_refusal_is_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    for args in (["build", ISSUED, "--out", blocker / "out"],
+                 ["scoresheet", "--criteria", CRITERIA, "--agencies", AGENCIES, "-o", blocker / "trong.xlsx"]):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert problem_codes(result) == {"io.failed"}
+        assert "một phần của đường dẫn là tệp, không phải thư mục" in result.stderr

@@ -39,7 +39,7 @@ from pipeline.archive.record import RECORD, Version, read_record, record_bytes
 from pipeline.archive.versions import clean_leftovers, versions, write_version
 from pipeline.inputs.sources import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST
-from pipeline.problems import InputError, Location, Problem
+from pipeline.problems import InputError, Location, Problem, os_reason
 
 __all__ = ["RECORD", "ArchiveOutcome", "Status", "archive_batch", "preview"]
 
@@ -247,7 +247,7 @@ def _finish(plan: _Plan, parts: Sequence[office.Converted], level: int, correcti
     except OSError as error:
         return ArchiveOutcome(plan.build_dir, Status.FAILED, problems=(Problem(
             "archive.unwritable", f"Không ghi được phiên bản v{version.number} vào {plan.folder}: "
-                                  f"{error.strerror}.",
+                                  f"{os_reason(error)}.",
             Location(file=plan.folder), "Kiểm tra quyền ghi và dung lượng ổ đĩa; chạy lại khi không có "
                                         "lệnh lưu trữ nào khác đang ghi cùng quyết định."),))
     status = Status.NEW_VERSION if plan.latest else Status.CREATED

@@ -136,10 +136,9 @@ def built_dirs(cases: Sequence[Path], options: BuildOptions) -> list[Path]:
         else:
             failed.append(result)
     for result in failed:
-        echo_problems(result.problems)
-        click.echo(f"✗ {result.case}: không tạo được ({report.summary(result.problems)}).", err=True)
+        click.echo(f"✗ {result.case}: không tạo được ({report.summary(result.problems)}):", err=True)
     if failed:
-        raise InputError([])
+        raise InputError([problem for result in failed for problem in result.problems])
     return folders
 
 

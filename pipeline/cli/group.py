@@ -13,12 +13,13 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 import click
 
 from pipeline.cli import report
-from pipeline.problems import InputError, Problem
+from pipeline.problems import InputError, Location, Problem, os_reason
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -43,10 +44,10 @@ def echo_problems(problems) -> None:
 def json_option(function: Callable[..., Outcome]) -> Callable[..., Outcome]:
     """`--json`: the command's `Outcome.data` is printed as JSON on stdout (the human report stays on stderr)."""
 
+    @functools.wraps(function)
     def with_json(*args, as_json: bool, **kwargs) -> Outcome:
         return replace(function(*args, **kwargs), show_json=as_json)
 
-    with_json.__name__, with_json.__doc__ = function.__name__, function.__doc__
     return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")(with_json)
 
 
@@ -139,10 +140,8 @@ def _render(returned: Any) -> int:
 
 
 def _os_problem(error: OSError) -> Problem:
-    from pipeline.problems import Location
-
-    where = Location(file=error.filename) if error.filename else Location()
-    return Problem("io.failed", f"Không đọc hoặc ghi được tệp: {error.strerror or error}.", where,
+    where = Location(file=Path(error.filename)) if error.filename else Location()
+    return Problem("io.failed", f"Không đọc hoặc ghi được tệp: {os_reason(error)}.", where,
                    "Kiểm tra đường dẫn, quyền đọc/ghi và dung lượng ổ đĩa rồi chạy lại.")
 
 

@@ -21,8 +21,8 @@ from pipeline.problems import Problem
 # Record field → JSON key, where the JSON key came first (programs read it) and the record says it better.
 _JSON_NAMES = {"out_dir": "out", "artifacts": "files", "build_dir": "build", "cited": "cites",
                "asked": "because_of"}
-# Fields a record carries for the program's own use, not for its readers.
-_JSON_HIDDEN = {"columns", "bands", "tie_note", "where", "data"}
+# Fields a record carries for the program's own messages, not for its readers (a registry entry's key lines).
+_JSON_HIDDEN = {"key_lines"}
 
 
 def problem_line(problem: Problem) -> str:

@@ -203,6 +203,18 @@ def test_basis_add_refuses_an_id_that_is_not_a_slug(tmp_path, case_copy, bundled
     assert not Path("/tmp/escaped.yaml").exists()
 
 
+def test_basis_add_refuses_a_province_folder_linking_out_of_the_registry(tmp_path, case_copy, bundled):
+    folder = _issued_criteria_decision(case_copy, "thai-nguyen/qd-1719-2019")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    into = tmp_path / "reg"
+    into.mkdir()
+    (into / "thai-nguyen").symlink_to(outside, target_is_directory=True)
+    result = run("basis", "add", folder, "--into", into)
+    assert result.exit_code == 1 and problem_codes(result) == {"registry.bad_id"}
+    assert not list(outside.iterdir())
+
+
 def test_basis_add_with_no_bundled_registry_writes_into_with_the_umask(tmp_path, bundled):
     registry = tmp_path / "reg"
     shutil.copytree(bundled, registry)

@@ -95,6 +95,9 @@ class Group(Command, click.Group):
         super().__init__(*args, **kwargs)
 
 
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2+; before, help and exit 0
+
+
 class Qdgen(Group):
     """The top-level group: runs a command and turns what it returns or raises into output and exit code."""
 
@@ -104,7 +107,7 @@ class Qdgen(Group):
         try:
             returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             code = _render(returned)
-        except click.exceptions.NoArgsIsHelpError as error:
+        except _NO_ARGS as error:
             click.echo(error.ctx.get_help() if error.ctx else "", err=True)
             code = USAGE
         except click.UsageError as error:

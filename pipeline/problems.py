@@ -8,6 +8,7 @@ are dotted (`case.unknown_key`) so tests and programs can rely on them.
 from __future__ import annotations
 
 import enum
+import errno
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,3 +113,21 @@ class InputError(Exception):
 def errors(problems: tuple[Problem, ...] | list[Problem]) -> tuple[Problem, ...]:
     """The problems that block a build (warnings are reported but do not block)."""
     return tuple(p for p in problems if p.is_error)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "không có tệp hay thư mục này",
+    errno.EACCES: "không có quyền đọc/ghi",
+    errno.EPERM: "không được phép",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có tệp hay thư mục này",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the file system refused, in Vietnamese (the system's own words when the reason is a rare one)."""
+    return _OS_REASONS.get(error.errno, error.strerror or str(error)) if error.errno else str(error)

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,7 +257,7 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
                                     encoding="utf-8")
     [result] = build_cases([case], BuildOptions(out=tmp_path / "built", build_day=BUILD_DAY))
     assert result.status != "failed", result.problems
-    [outcome] = archive_batch([tmp_path / "built" / name], root)
+    [outcome] = archive_batch([tmp_path / "built" / name], root, correction="Đính chính nơi nhận")
     assert outcome.status is Status.NEW_VERSION and outcome.version.name == "v2"
     assert outcome.reasons == ("quyet-dinh.docx: nội dung thay đổi",)
     record = json.loads((outcome.version / RECORD).read_text(encoding="utf-8"))
@@ -308,6 +309,93 @@ def test_a_docx_edited_after_the_build_is_refused(archived, tmp_path):
     assert outcome.status is Status.FAILED
     assert [p.code for p in outcome.problems] == ["archive.source_changed"]
     assert not (tmp_path / "archive").exists()
+
+
+def test_changed_content_of_an_archived_decision_is_refused_without_a_correction(archived, case_copy, tmp_path):
+    """05/QĐ-UBND built again elsewhere with other content is not a new version of what was signed."""
+    name = archived.issued[0].name
+    root = tmp_path / "archive"
+    shutil.copytree(archived.root, root)
+    before = _files(root)
+    case = case_copy(name)
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    (case / "case.yaml").write_text(text.replace("Thường trực Tỉnh ủy", "Thường trực Tỉnh ủy (để b/c)"),
+                                    encoding="utf-8")
+    [result] = build_cases([case], BuildOptions(out=tmp_path / "built", build_day=BUILD_DAY))
+    assert result.status != "failed", result.problems
+    for correction in (None, "", "   "):
+        [outcome] = archive_batch([tmp_path / "built" / name], root, correction=correction)
+        assert outcome.status is Status.FAILED and outcome.version is None
+        assert [p.code for p in outcome.problems] == ["archive.issued_content_changed"]
+        assert outcome.reasons == ("quyet-dinh.docx: nội dung thay đổi",)
+    assert _files(root) == before
+
+
+# ---------------------------------------------------------------- what a killed run leaves behind
+
+
+def test_staging_leftovers_are_cleaned_on_the_next_run_and_nothing_else(archived, tmp_path):
+    build_dir = archived.issued[0]
+    root = tmp_path / "archive"
+    shutil.copytree(archived.root, root)
+    folder = root / archived.outcomes[build_dir].version.parent.relative_to(archived.root)
+    leftover = folder / ".v2-abcd_123"
+    leftover.mkdir()
+    (leftover / "05-QD-UBND.pdf").write_bytes(b"%PDF-1.7\n%truncated")
+    (leftover / "05-QD-UBND.pdf").chmod(0o444)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("giữ", encoding="utf-8")
+    not_ours = [folder / ".v2-notours", folder / ".v2-abc1234", folder / ".x2-abcd1234", folder / "v2-abcd1234"]
+    for path in not_ours:
+        path.mkdir()
+    (folder / ".v3-abcdefgh").write_bytes(b"a file, not a staging folder")
+    (folder / ".v4-abcdefgh").symlink_to(outside, target_is_directory=True)
+    [outcome] = archive_batch([build_dir], root)
+    assert outcome.status is Status.UNCHANGED and outcome.version.name == "v1"
+    assert not leftover.exists()
+    assert all(path.is_dir() for path in not_ours)
+    assert (folder / ".v3-abcdefgh").is_file() and (outside / "keep.txt").exists()
+
+
+_KILLED_WHILE_WRITING = """
+import os, sys
+from pathlib import Path
+from pipeline.archive import versions
+
+synced = os.fsync
+
+def stop_after_the_first_file(descriptor):
+    synced(descriptor)
+    print("pdf written", flush=True)
+    sys.stdin.read()  # wait here until the test kills this process
+
+os.fsync = stop_after_the_first_file
+versions.write_version(Path(sys.argv[1]), 2, {"05-QD-UBND.pdf": b"%PDF" + bytes(1 << 20), "record.json": b"{}"})
+"""
+
+
+def test_a_run_killed_while_writing_a_version_leaves_staging_that_the_next_run_removes(tmp_path):
+    """A real process SIGKILLed at a known point: after the PDF, before the record (no clock involved)."""
+    from pipeline.archive.versions import clean_leftovers, versions, write_version
+
+    folder = tmp_path / "uy-ban" / "2024" / "05-QD-UBND"
+    write_version(folder, 1, {"05-QD-UBND.pdf": b"%PDF v1", "record.json": b"{}"})
+    with subprocess.Popen([sys.executable, "-c", _KILLED_WHILE_WRITING, str(folder)], cwd=Path(__file__).parent.parent,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE) as child:
+        try:
+            assert child.stdout.readline() == b"pdf written\n"
+            [staging] = folder.glob(".v2-*")
+            assert clean_leftovers(folder) == ()  # a live writer holds the folder: its staging is not touched
+            assert staging.is_dir()
+        finally:
+            child.kill()
+            child.wait()
+    assert child.returncode == -9
+    assert [p.name for p in staging.iterdir()] == ["05-QD-UBND.pdf"] and versions(folder) == [1]
+    assert clean_leftovers(folder) == (staging,)
+    assert sorted(p.name for p in folder.iterdir()) == ["v1"]
+    assert write_version(folder, 2, {"05-QD-UBND.pdf": b"%PDF v2", "record.json": b"{}"}).name == "v2"
 
 
 # ---------------------------------------------------------------- LibreOffice as a component

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli.commands import main
+from pipeline.outputs.manifest import Manifest, ManifestDecision, ManifestFile, ManifestSigner
 from pipeline.outputs.write import write_build
 from tests.conftest import ROOT
 
@@ -171,9 +172,11 @@ def test_leftovers_of_killed_runs_are_removed_and_nothing_else(runner, fixtures,
 WRITERS, WRITES = 4, 50
 
 
-def _manifest(artifacts) -> dict:
-    return {"generator": "qdgen test", "case": "x", "decision": {}, "fingerprints": {},
-            "files": [{"path": a.path.name, "sha256": a.sha256} for a in artifacts]}
+def _manifest(artifacts) -> Manifest:
+    decision = ManifestDecision(None, "QĐ-UBND", None, "2024-01", True, "x", "x", "x", "x",
+                                ManifestSigner("x", "x", ()), (), ())
+    return Manifest("qdgen test", "x", decision,
+                    tuple(ManifestFile(a.path.name, a.kind, a.sha256) for a in artifacts), {}, ())
 
 
 def _payload(writer: int, n: int) -> bytes:

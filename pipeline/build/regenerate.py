@@ -21,7 +21,7 @@ from pipeline import vn
 from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
 from pipeline.domain.validate import check_day, validate_case
-from pipeline.inputs.casefile import rewrite_legal_basis, write_registry_entry
+from pipeline.inputs.casefile import registry_entry_path, rewrite_legal_basis, write_registry_entry
 from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, case_file, read_case
 from pipeline.problems import InputError, Location, Problem, errors
 from pipeline.records import Case, Item
@@ -235,10 +235,10 @@ class RegistryAddition:
 
 
 def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptions,
-                    into: Path) -> RegistryAddition | tuple[Problem, ...]:
+                    into: Path, *, protected: Sequence[Path] = ()) -> RegistryAddition | tuple[Problem, ...]:
     """Write the registry entry of an issued decision (with its `replaces`), then plan `drafts` against
-    the registry that now holds it. `into` is the registry folder to write to, unless the id exists.
-    A registry that would no longer load is restored as it was."""
+    the registry that now holds it. `into` is the registry folder to write to, unless the id exists;
+    an entry under a `protected` folder is not changed. A registry that would no longer load is restored."""
     try:
         registry = load_registry(options)
         prepared = prepare(case_path, registry, options)
@@ -252,7 +252,10 @@ def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptio
                         case.location("number"), "Điền number và date đầy đủ sau khi quyết định được ký ban hành."),)
     doc_id = case.registry_id or f"{vn.ascii_slug(case.issuer.province).lower()}/qd-{case.number}-{case.date.year}"
     existing = registry.get(doc_id)
-    path = existing.where.file if existing else into / f"{doc_id}.yaml"
+    try:
+        path = existing.where.file if existing else registry_entry_path(into, doc_id, case.location("registry_id"))
+    except InputError as exc:
+        return exc.problems
     subject = decision.subject.removeprefix("Về việc ").strip()
     fields = {"type": "Quyết định", "number": f"{case.number}/{decision.symbol}", "date": case.date.as_date(),
               "issuer": decision.issuing_body, "title": subject[:1].lower() + subject[1:],
@@ -260,7 +263,10 @@ def add_to_registry(case_path: Path, drafts: Sequence[Path], options: BuildOptio
     if case.replaces:
         fields["replaces"] = list(case.replaces)
     before = path.read_bytes() if path.exists() else None
-    changed = write_registry_entry(path, fields)
+    try:
+        changed = write_registry_entry(path, fields, protected=protected)
+    except InputError as exc:
+        return exc.problems
     try:
         updated = load_registry(options)
     except InputError as exc:

@@ -34,7 +34,7 @@ from pipeline.kinds.cong_bo_chi_so import rank_index
 from pipeline.kinds.registry import kind_named
 from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
-from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
+from pipeline.outputs.manifest import MANIFEST, Manifest, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
 from pipeline.outputs.targets import case_inputs, shared_targets, target_problems
 from pipeline.outputs.verify import check_outputs
@@ -219,8 +219,8 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
     if refused:  # before anything else: a folder that is not ours says nothing about this case
         return CaseResult(path, BuildStatus.FAILED, target, problems=refused)
     previous = read_manifest(target)
-    why = reasons(planned.fingerprints, previous.get("fingerprints") if previous else None,
-                  planned.statuses, previous.get("citations") if previous else None)
+    why = reasons(planned.fingerprints, previous.fingerprints if previous else None,
+                  planned.statuses, previous.citations if previous else None)
     if not why:
         return CaseResult(path, BuildStatus.UP_TO_DATE, target)
     prepared = _prepare(planned, registry)
@@ -234,7 +234,7 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
             Location(file=target / MANIFEST),
             "Văn bản đã ban hành là hồ sơ lịch sử. Nếu thật sự cần, hãy chuyển thư mục cũ đi nơi khác rồi tạo lại."),))
 
-    def manifest(artifacts: tuple[Artifact, ...]) -> Mapping[str, object]:
+    def manifest(artifacts: tuple[Artifact, ...]) -> Manifest:
         return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
                              prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
 

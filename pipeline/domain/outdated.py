@@ -66,7 +66,7 @@ _LABELS = {
 
 
 def reasons(current: Mapping[str, str], previous: Mapping[str, str] | None,
-            statuses: Sequence[CitedStatus], previous_statuses: Sequence[Mapping] | None) -> tuple[str, ...]:
+            statuses: Sequence[CitedStatus], previous_statuses: Sequence[CitedStatus] | None) -> tuple[str, ...]:
     """Why the outputs are outdated, one line each; empty when they are up to date."""
     if previous is None:
         return ("chưa từng tạo",)
@@ -87,26 +87,26 @@ def reasons(current: Mapping[str, str], previous: Mapping[str, str] | None,
     return tuple(found)
 
 
-def _citation_reasons(statuses: Sequence[CitedStatus], previous: Sequence[Mapping]) -> list[str]:
-    before = {item["id"]: item for item in previous}
+def _citation_reasons(statuses: Sequence[CitedStatus], previous: Sequence[CitedStatus]) -> list[str]:
+    before = {item.id: item for item in previous}
     lines = []
     for status in statuses:
         old = before.get(status.id)
-        if old is not None and old.get("state") == status.state and old.get("text") == status.text \
-                and tuple(old.get("amended_by", ())) == status.amended_by:
+        if old is not None and old.state == status.state and old.text == status.text \
+                and old.amended_by == status.amended_by:
             continue
         if status.state == REPLACED:
             since = vn.short_date(dt.date.fromisoformat(status.since)) if status.since else "?"
             lines.append(f"Căn cứ: {status.text or status.id} đã được thay thế bởi {status.by} từ {since}")
         elif old is None:
             lines.append(f"Căn cứ: thêm {status.id}")
-        elif old.get("text") != status.text:
+        elif old.text != status.text:
             lines.append(f"Căn cứ: nội dung trích dẫn {status.id} đã thay đổi")
-        elif tuple(old.get("amended_by", ())) != status.amended_by:
-            added = [a for a in status.amended_by if a not in old.get("amended_by", ())]
+        elif old.amended_by != status.amended_by:
+            added = [a for a in status.amended_by if a not in old.amended_by]
             lines.append(f"Căn cứ: {status.id} đã được sửa đổi bởi {', '.join(added) or '(bỏ văn bản sửa đổi)'}")
         else:
-            lines.append(f"Căn cứ: {status.id} đổi tình trạng ({old.get('state')} → {status.state})")
+            lines.append(f"Căn cứ: {status.id} đổi tình trạng ({old.state} → {status.state})")
     removed = sorted(set(before) - {s.id for s in statuses})
     lines.extend(f"Căn cứ: bỏ {doc_id}" for doc_id in removed)
     return lines or ["Căn cứ: danh mục văn bản đã thay đổi"]

@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from pipeline.outputs.manifest import MANIFEST, dumps
+from pipeline.outputs.manifest import MANIFEST, Manifest, dumps
 from pipeline.outputs.targets import target_problems
 from pipeline.problems import Problem, errors
 from pipeline.records import Artifact
@@ -44,7 +43,7 @@ class Written:
 
 
 def write_build(target: Path, documents: Mapping[str, tuple[str, bytes]],
-                manifest: Callable[[tuple[Artifact, ...]], Mapping[str, Any]], inputs: Sequence[Path] = (),
+                manifest: Callable[[tuple[Artifact, ...]], Manifest], inputs: Sequence[Path] = (),
                 verify: Verify | None = None) -> Written:
     """Write `documents` (file name → (kind, bytes)) and the manifest made from their artifacts into `target`,
     replacing what was there only once everything is written. Nothing is written when `verify` finds an

@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.domain.legal import Registry
 from pipeline.inputs.schema import CaseModel, RegistryEntryModel, validate_model
 from pipeline.inputs.sources import YamlDocument, read_yaml
+from pipeline.inputs.workspace import case_path_problem
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
     ArchiveNote,
@@ -54,7 +55,21 @@ def read_case(path: Path) -> LoadedCase:
     model, problems = validate_model(CaseModel, document, "case")
     if problems:
         raise InputError(problems)
+    problems = _path_problems(model, document)
+    if problems:
+        raise InputError(problems)
     return LoadedCase(_case_record(model, document), document.sha256)
+
+
+def _path_problems(model: CaseModel, document: YamlDocument) -> list[Problem]:
+    """The files the case names that it may not read (`workspace`): refused before anything is read, since a
+    build hashes every input first."""
+    named = {"agencies": model.agencies, "criteria": model.criteria}
+    for index, source in model.scores.items():
+        named.update({f"scores.{index}.sheet": source.sheet, f"scores.{index}.criteria": source.criteria})
+    found = (case_path_problem(document.path.parent, text, key, document.location(key))
+             for key, text in named.items() if text is not None)
+    return [problem for problem in found if problem is not None]
 
 
 def _case_record(model: CaseModel, document: YamlDocument) -> Case:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.inputs.sources import MAX_XLSX_BYTES, read_bytes, sha256_bytes
 from pipeline.problems import InputError, Location, Problem
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -126,7 +126,7 @@ class Workbook:
 def read_workbook(path: Path) -> Workbook:
     """The visible worksheets of the .xlsx at `path` (chart sheets and hidden helper sheets are left out);
     raises InputError when the file is missing or is not an .xlsx."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, MAX_XLSX_BYTES)
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError([_not_xlsx(path, "không phải tệp Excel .xlsx (có thể là tệp .xls cũ, tệp có mật "
                                           "khẩu hoặc tệp khác đổi đuôi)")])

@@ -39,7 +39,7 @@ from pydantic_core import PydanticCustomError
 
 from pipeline import vn
 from pipeline.inputs.schema import Line, Text, validate_model
-from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
+from pipeline.inputs.sources import YamlDocument, foreign_file_problem, join_key, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import (
     LEVELS,
@@ -131,6 +131,9 @@ _CHILD_KEYS = ("criteria", "sub_criteria")
 def read_criteria(path: Path) -> CriteriaSet:
     """The criteria set in `path`, checked; raises InputError with every problem found."""
     document = read_yaml(path)
+    foreign = foreign_file_problem(document, CriteriaSetModel.model_fields, "criteria", "bộ tiêu chí")
+    if foreign:
+        raise InputError([foreign])
     model, problems = validate_model(CriteriaSetModel, document, "criteria")
     if problems:
         raise InputError(problems)

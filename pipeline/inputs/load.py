@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.domain.legal import Registry
 from pipeline.inputs.schema import CaseModel, RegistryEntryModel, validate_model
-from pipeline.inputs.sources import YamlDocument, read_yaml
+from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
 from pipeline.inputs.workspace import case_path_problem
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
@@ -52,6 +52,9 @@ def read_case(path: Path) -> LoadedCase:
         raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
                                   "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
+    foreign = foreign_file_problem(document, CaseModel.model_fields, "case", "hồ sơ quyết định")
+    if foreign:
+        raise InputError([foreign])
     model, problems = validate_model(CaseModel, document, "case")
     if problems:
         raise InputError(problems)
@@ -152,7 +155,8 @@ def read_registry(roots: Iterable[Path]) -> Registry:
             except InputError as exc:
                 problems.extend(_as_registry(exc.problems))
                 continue
-            model, found = validate_model(RegistryEntryModel, document, "registry")
+            foreign = foreign_file_problem(document, RegistryEntryModel.model_fields, "registry", "mục danh mục văn bản")
+            model, found = (None, (foreign,)) if foreign else validate_model(RegistryEntryModel, document, "registry")
             if found:
                 problems.extend(found)
                 continue

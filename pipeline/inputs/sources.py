@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -229,6 +229,17 @@ def _anchor_problems(path: Path, text: str) -> list[Problem]:
     except yaml.YAMLError:
         return []  # a syntax error: compose reports it with its line
     return problems
+
+
+def foreign_file_problem(document: YamlDocument, keys: Collection[str], prefix: str, kind: str) -> Problem | None:
+    """A mapping that shares no top-level key with its format is some other file (a path pointing at the
+    wrong place, or at a system file): one problem that quotes none of its content, instead of an
+    "unknown key" per line that would echo the file."""
+    data = document.data
+    if not isinstance(data, dict) or not data or any(name in keys for name in data):
+        return None
+    return Problem(f"{prefix}.wrong_file", f"Tệp {document.path.name} không phải {kind}: không có khóa nào của mẫu.",
+                   Location(file=document.path), "Kiểm tra đường dẫn tới tệp này trong hồ sơ.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,8 @@ def _points(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError("bad_points", "phải là một số điểm (ví dụ 2 hoặc 2.5)")
     amount = Decimal(str(value))
+    if not amount.is_finite() or amount >= 1_000_000:  # YAML's .inf and .nan, or no score at all
+        raise PydanticCustomError("bad_points", "phải là một số điểm (ví dụ 2 hoặc 2.5)")
     if amount < 0:
         raise PydanticCustomError("bad_points", "không được âm")
     return amount

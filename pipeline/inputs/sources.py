@@ -153,6 +153,8 @@ _UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0
 from Word) or U+0000. Found first, so they are reported at their line instead of crashing the reader."""
 MAX_REPORTED = 20
 """At most this many problems of one kind per file: a file full of them needs one fix, not a flood."""
+MAX_KEY_LENGTH = 100
+"""No format has a key near this long; a longer one is not a key and is not quoted back."""
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -257,7 +259,7 @@ def _construct(node: yaml.Node, key: str, ctx: _Context) -> Any:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             name = _scalar(key_node, key, ctx) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(name, (str, int)) or isinstance(name, bool):
+            if not isinstance(name, (str, int)) or isinstance(name, bool) or len(str(name)) > MAX_KEY_LENGTH:
                 ctx.problems.append(Problem("yaml.bad_key", "Khóa phải là một tên.",
                                             Location(file=ctx.path, line=line, key=key or None)))
                 continue

@@ -155,6 +155,8 @@ MAX_REPORTED = 20
 """At most this many problems of one kind per file: a file full of them needs one fix, not a flood."""
 MAX_KEY_LENGTH = 100
 """No format has a key near this long; a longer one is not a key and is not quoted back."""
+MAX_DEPTH = 30
+"""A criteria set nests seven levels deep; libyaml stops at 1,000, which Python's recursion does not reach."""
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -252,8 +254,13 @@ class _Context:
     scalars: _Loader  # constructs plain scalars (int, bool, null, str) by their resolved tags
 
 
-def _construct(node: yaml.Node, key: str, ctx: _Context) -> Any:
+def _construct(node: yaml.Node, key: str, ctx: _Context, depth: int = 0) -> Any:
     ctx.lines.setdefault(key, node.start_mark.line + 1)
+    if depth > MAX_DEPTH:
+        ctx.problems.append(Problem("yaml.too_deep", f"Dữ liệu lồng nhau quá {MAX_DEPTH} tầng.",
+                                    Location(file=ctx.path, line=node.start_mark.line + 1, key=key or None),
+                                    "Kiểm tra dấu ngoặc [ ] { } và thụt lề ở dòng này."))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -271,10 +278,10 @@ def _construct(node: yaml.Node, key: str, ctx: _Context) -> Any:
                     "Xóa một trong hai dòng; YAML chỉ giữ dòng sau, nên dữ liệu dễ bị mất lặng lẽ."))
                 continue
             ctx.lines[child] = line
-            result[name] = _construct(value_node, child, ctx)
+            result[name] = _construct(value_node, child, ctx, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, join_key(key, index), ctx) for index, item in enumerate(node.value)]
+        return [_construct(item, join_key(key, index), ctx, depth + 1) for index, item in enumerate(node.value)]
     return _scalar(node, key, ctx)
 
 

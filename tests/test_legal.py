@@ -73,7 +73,7 @@ BAD_REGISTRIES = {
     "duplicate_ubnd": ({"qd-10.yaml": GOOD, "qd-10-b.yaml": GOOD.replace("Ủy ban nhân dân", "UBND")},
                        "registry.duplicate_number", "qd-10-b.yaml", 2),
     "duplicate_lower_case_number": ({"nd-30-copy.yaml": GOOD.replace("Quyết định", "Nghị định").replace(
-        "10/QĐ-UBND", "30/2020/nđ-cp").replace("Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn", "chính phủ")},
+        "10/QĐ-UBND", "30/2020/nd-cp").replace("Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn", "chính phủ")},
         "registry.duplicate_number", "nd-30-copy.yaml", 2),
     "duplicate_law_by_title": ({"a.yaml": "type: Luật\ndate: 2024-03-01\ntitle: Thử  nghiệm\neffective: 2024-03-01\n",
                                 "b.yaml": "type: Luật\ndate: 2024-03-01\ntitle: thử nghiệm\neffective: 2024-03-01\n"},

@@ -98,7 +98,7 @@ class Registry:
                     other = self.documents.get(target)
                     if other is None:
                         problems.append(Problem(
-                            "registry.dangling_link", f"«{field}» trỏ tới «{target}», không có trong danh mục.",
+                            "registry.dangling_link", f"«{field}» trỏ tới «{vn.excerpt(target)}», không có trong danh mục.",
                             doc.location(field), "Thêm tệp cho văn bản đó hoặc sửa mã văn bản."))
                     elif field == "replaces" and doc.effective < other.effective:
                         problems.append(Problem(

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline import vn
 from pipeline.inputs.schema import Line, validate_model
 from pipeline.inputs.sources import foreign_file_problem, read_yaml
 from pipeline.problems import InputError, Problem
@@ -61,7 +62,7 @@ def read_agencies(path: Path) -> AgencyList:
             if key in names:
                 found.append(Problem(
                     "agencies.duplicate_agency",
-                    f"Cơ quan «{name}» có hai lần trong danh sách (đã có «{names[key]}»).",
+                    f"Cơ quan «{vn.excerpt(name)}» có hai lần trong danh sách (đã có «{vn.excerpt(names[key])}»).",
                     document.location(f"groups[{g}].agencies[{a}]"),
                     "Xóa một dòng: mỗi cơ quan chỉ thuộc một nhóm."))
             names[key] = name

@@ -221,7 +221,7 @@ def _check_nodes(nodes: list[tuple[Any, str, int]], group_id: str, document: Yam
         where = document.location(join_key(key, "id"))
         if node.id in seen:
             problems.append(Problem("criteria.duplicate_id",
-                                    f"Mã «{node.id}» đã dùng cho một mục khác của nhóm «{group_id}».", where,
+                                    f"Mã «{vn.excerpt(node.id)}» đã dùng cho một mục khác của nhóm «{group_id}».", where,
                                     "Đánh lại số thứ tự để mỗi mã chỉ xuất hiện một lần."))
         seen.add(node.id)
         parents[depth] = node.id
@@ -229,7 +229,7 @@ def _check_nodes(nodes: list[tuple[Any, str, int]], group_id: str, document: Yam
         if len(parts) != depth + 1 or (depth and ".".join(parts[:-1]) != parents[depth - 1]):
             expected = f"{parents[depth - 1]}.N" if depth else "một số (ví dụ 1)"
             problems.append(Problem(
-                "criteria.bad_id", f"Mã «{node.id}» của {level} không đúng dạng {expected}.", where,
+                "criteria.bad_id", f"Mã «{vn.excerpt(node.id)}» của {level} không đúng dạng {expected}.", where,
                 "Mã của mục con bắt đầu bằng mã của mục cha, ví dụ 2 → 2.1 → 2.1.3."))
         children = _children(node)
         if children:
@@ -267,7 +267,7 @@ def _check_bands(bands: tuple[BandModel, ...], key: str, document: YamlDocument)
         if band.minimum > 100 or band.label in labels or band.minimum in minima:
             problems.append(Problem(
                 "criteria.bad_bands",
-                f"Mức xếp loại «{band.label}» (từ {vn.number(band.minimum)}%) trùng tên, trùng ngưỡng "
+                f"Mức xếp loại «{vn.excerpt(band.label)}» (từ {vn.number(band.minimum)}%) trùng tên, trùng ngưỡng "
                 f"hoặc vượt 100%.", document.location(join_key(join_key(key, i), "minimum")),
                 "Mỗi mức có tên riêng và ngưỡng riêng, từ 0 đến 100."))
         labels.add(band.label)

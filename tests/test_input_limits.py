@@ -215,6 +215,9 @@ def test_a_link_in_the_case_folder_pointing_out_is_refused(case_copy, tmp_path):
     (case.parent / "diem.xlsx").unlink()
     (case.parent / "diem.xlsx").symlink_to("/dev/zero")
     assert [p.code for p in problems_of("case", case)] == ["case.path_outside"]
+    (case.parent / "diem.xlsx").unlink()
+    (case.parent / "diem.xlsx").symlink_to(case.parent / "diem.xlsx")  # a link to itself
+    assert [p.code for p in problems_of("case", case)] == ["case.path_outside"]
 
 
 def test_a_device_a_pipe_a_folder_or_an_oversized_file_in_the_case_folder_is_refused(case_copy):

@@ -29,19 +29,17 @@ _ALLOWED = ("thư mục của hồ sơ, thư mục một hồ sơ khác bên c�
             "agencies/ của nơi làm việc (../../criteria, ../../agencies) hoặc của dự án")
 
 
-def readable_roots(case_folder: Path) -> tuple[Path, ...]:
-    """The folders a case in `case_folder` may read from (resolved), other cases' folders included."""
-    folder = case_folder.resolve()
+def may_read(case_folder: Path, target: Path) -> bool:
+    """Whether a case in `case_folder` may read `target` (both as given; links are followed here)."""
+    folder, target = case_folder.resolve(), target.resolve()
+    if target.is_relative_to(folder):
+        return True
     cases = folder.parent
-    roots = [folder]
-    try:
-        roots.extend(sorted(sibling for sibling in cases.iterdir()
-                            if sibling != folder and (sibling / CASE_FILE).is_file()))
-    except OSError:
-        pass
-    roots.extend(cases.parent / name for name in DATA_FOLDERS)
-    roots.extend(root.resolve() for root in BUNDLED_DATA)
-    return tuple(roots)
+    below = target.relative_to(cases).parts if target.is_relative_to(cases) else ()
+    if len(below) > 1 and (cases / below[0] / CASE_FILE).is_file():  # a file of another case's folder
+        return True
+    roots = [cases.parent / name for name in DATA_FOLDERS] + [root.resolve() for root in BUNDLED_DATA]
+    return any(target.is_relative_to(root) for root in roots)
 
 
 def case_path_problem(case_folder: Path, text: str, key: str, where: Location) -> Problem | None:
@@ -51,8 +49,12 @@ def case_path_problem(case_folder: Path, text: str, key: str, where: Location) -
         return Problem("case.absolute_path", f"«{key}» là đường dẫn tuyệt đối; hồ sơ chỉ được dùng đường dẫn "
                        "tương đối, tính từ thư mục hồ sơ.", where,
                        "Chép tệp vào thư mục hồ sơ rồi ghi tên tệp, ví dụ «par-2023.xlsx».")
-    target = (case_folder / text).resolve()
-    if not any(target.is_relative_to(root) for root in readable_roots(case_folder)):
+    try:
+        target = (case_folder / text).resolve()
+        readable = may_read(case_folder, target)
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a name the system refuses
+        readable = False
+    if not readable:
         return Problem("case.path_outside", f"«{key}» trỏ ra ngoài các thư mục hồ sơ được đọc («{vn.excerpt(text)}»).",
                        where, f"Hồ sơ chỉ đọc tệp trong: {_ALLOWED}. Chép tệp vào thư mục hồ sơ.")
     if not target.exists():

@@ -180,3 +180,18 @@ def test_an_invisible_character_in_a_cell_is_named_at_the_cell(char, shared, tmp
     assert found == [("scores.invisible_character", "B4")], found  # not also an unknown agency
     (problem,) = problems_of(path)
     assert f"U+{ord(char):04X}" in problem.message and problem.is_error
+
+
+@pytest.mark.parametrize("char", [b"\x0b", b"\x00", b"&#11;"])
+@pytest.mark.parametrize("reader", ["par", "sipas"])
+def test_control_bytes_in_a_sheet_are_a_problem_not_a_traceback(char, reader, tmp_path):
+    path = save(tmp_path / "diem.xlsx", BASE)
+    named = b'<c r="B3" t="inlineStr"><is><t>'
+    _rewrite(path, {SHEET: lambda xml: xml.replace(named, named + b"S" + char)})
+    if reader == "par":
+        found = problems_of(path)
+    else:
+        with pytest.raises(InputError) as raised:
+            read_sipas_sheet(path, AGENCIES)
+        found = raised.value.problems
+    assert [(p.code, p.location.file) for p in found] == [("scores.not_xlsx", path)]

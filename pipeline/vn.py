@@ -47,6 +47,45 @@ def control_characters(text: str, allow_newline: bool = False) -> list[str]:
     return found
 
 
+_INVISIBLE = re.compile("[\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]")
+"""Characters that show nothing or reorder what is shown: zero-width spaces and joiners, bidi marks,
+embeddings, overrides and isolates (U+202E turns «Sở A» around on screen), the byte-order mark, word
+joiners and invisible operators, variation selectors, Hangul fillers. Vietnamese text
+never needs them; pasted from Word or a web page, they make two identical-looking names differ."""
+
+
+_CONTROL_NAMES = {"\x00": "NULL", "\x08": "BACKSPACE", "\x09": "CHARACTER TABULATION", "\x0b": "LINE TABULATION",
+                  "\x0c": "FORM FEED", "\x1b": "ESCAPE", "\x7f": "DELETE"}
+
+
+def char_name(ch: str) -> str:
+    """`U+200B ZERO WIDTH SPACE`: a character as a clerk can look it up."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '') or _CONTROL_NAMES.get(ch, 'CONTROL')}"
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible or reordering characters in `text`, each named once (`U+200B ZERO WIDTH SPACE`)."""
+    return [char_name(ch) for ch in dict.fromkeys(_INVISIBLE.findall(text))]
+
+
+def without_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+EXCERPT_LENGTH = 80
+
+
+def excerpt(value: object, limit: int = EXCERPT_LENGTH) -> str:
+    """A value as quoted in a message: at most `limit` characters, line breaks shown as `↵`, cut with `…` and
+    the full length. A message quotes what the clerk wrote so they can find it; it never repeats a file."""
+    text = str(value)
+    shown = text[:limit].replace("\r\n", "\n").replace("\n", "↵").replace("\r", "↵")
+    if len(text) <= limit:
+        return shown
+    return f"{shown[: limit - 1].rstrip()}… ({len(text)} ký tự)"
+
+
 def legacy_encoding_sample(text: str) -> str | None:
     """The first two characters that look like TCVN3/VNI bytes shown as Latin-1 (`©n` in `nh©n`), or None."""
     found = _LEGACY_TEXT.search(text)

@@ -67,6 +67,22 @@ BAD_REGISTRIES = {
                          "qd-10-copy.yaml", 2),
     "replaced_before_effective": ({"qd-10.yaml": GOOD.replace("2024-03-01", "2015-01-01") + "replaces: [luat-tccqdp-2015]\n"},
                                   "registry.replaced_before_effective", "qd-10.yaml", 6),
+    # the same document written differently is still the same document
+    "duplicate_spacing": ({"qd-10.yaml": GOOD, "qd-10-b.yaml": GOOD.replace("Chủ tịch Ủy", "Chủ tịch  Ủy")},
+                          "registry.duplicate_number", "qd-10-b.yaml", 2),
+    "duplicate_ubnd": ({"qd-10.yaml": GOOD, "qd-10-b.yaml": GOOD.replace("Ủy ban nhân dân", "UBND")},
+                       "registry.duplicate_number", "qd-10-b.yaml", 2),
+    "duplicate_lower_case_number": ({"nd-30-copy.yaml": GOOD.replace("Quyết định", "Nghị định").replace(
+        "10/QĐ-UBND", "30/2020/nd-cp").replace("Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn", "chính phủ")},
+        "registry.duplicate_number", "nd-30-copy.yaml", 2),
+    "duplicate_law_by_title": ({"a.yaml": "type: Luật\ndate: 2024-03-01\ntitle: Thử  nghiệm\neffective: 2024-03-01\n",
+                                "b.yaml": "type: Luật\ndate: 2024-03-01\ntitle: thử nghiệm\neffective: 2024-03-01\n"},
+                               "registry.duplicate_number", "b.yaml", 3),
+    "effective_before_signed": ({"qd-10.yaml": GOOD.replace("effective: 2024-03-01", "effective: 2024-02-01")},
+                                "registry.effective_before_signed", "qd-10.yaml", 6),
+    "cycle_through_amends": ({"a.yaml": GOOD + "amends: [b]\n",
+                              "b.yaml": GOOD.replace("10/QĐ", "11/QĐ") + "replaces: [a]\n"}, "registry.cycle",
+                             "a.yaml", 7),
 }
 
 
@@ -81,6 +97,8 @@ def test_bad_registry_files_have_their_code_and_line(name, tmp_path):
     assert matching, [p.code for p in raised.value.problems]
     locations = {(p.location.file.name, p.location.line) for p in matching}
     assert (file, line) in locations, locations
+    if name == "cycle_through_amends":
+        assert {p.location.key for p in matching} == {"amends"}
 
 
 def test_bad_registry_stops_the_build_with_located_problems(tmp_path, runner):

@@ -48,25 +48,17 @@ def test_out_at_the_folder_holding_the_case_is_refused_and_nothing_is_removed(ru
     assert _snapshot(cases) == before
 
 
-@pytest.mark.parametrize("where", ["inside the case folder", "inside a registry folder", "holding a score sheet"])
+@pytest.mark.parametrize("where", ["inside the case folder", "inside a registry folder", "holding a data file the case reads"])
 def test_out_inside_or_around_an_input_is_refused(runner, fixtures, tmp_path, where):
     registry = tmp_path / "registry"
     registry.mkdir()
     case = fixtures / "cases" / "lang-son-2023-sipas-par"
     out = {"inside the case folder": case / "out", "inside a registry folder": registry / "out",
-           "holding a score sheet": None}[where]
-    if out is None:  # a case named like the folder of its own score sheets: out/<name> is that folder
-        sheet_folder = fixtures / "sheets-case"
-        sheet_folder.mkdir()
-        text = (case / "case.yaml").read_text(encoding="utf-8")
-        shutil.copytree(case, fixtures / "elsewhere" / "sheets-case")
-        case = fixtures / "elsewhere" / "sheets-case"
-        for sheet in sorted(p for p in (fixtures / "cases" / "lang-son-2023-sipas-par").iterdir()
-                            if p.suffix == ".xlsx"):
-            shutil.copy(sheet, sheet_folder / sheet.name)
-            text = text.replace(sheet.name, f"../../sheets-case/{sheet.name}")
-        (case / "case.yaml").write_text(text, encoding="utf-8")
-        out = fixtures
+           "holding a data file the case reads": None}[where]
+    if out is None:  # a case named like the data folder it reads: out/<name> is that folder
+        shutil.copytree(case, fixtures / "cases" / "agencies")
+        case = fixtures / "cases" / "agencies"
+        out = fixtures  # out/agencies is the folder holding the case's agency list (../../agencies/…)
     before = _snapshot(fixtures)
     result, [outcome] = _build(runner, str(case), "--out", str(out), "--registry", str(registry))
     assert result.exit_code == 1, outcome

@@ -77,3 +77,18 @@ def test_control_characters_and_legacy_text():
 
 def test_roman_numerals():
     assert [vn.roman(n) for n in (1, 2, 3, 4, 9, 14)] == ["I", "II", "III", "IV", "IX", "XIV"]
+
+
+def test_a_quoted_value_is_cut_to_a_sane_length_and_says_how_long_it_was():
+    assert vn.excerpt("Sở Nội vụ") == "Sở Nội vụ"
+    assert vn.excerpt("dòng 1\ndòng 2") == "dòng 1↵dòng 2"
+    long = vn.excerpt(["x"] * 10_000_000)
+    assert len(long) < 100 and long.endswith("ký tự)") and "50000000" in long
+
+
+def test_invisible_characters_are_named_and_vietnamese_text_has_none():
+    assert vn.invisible_characters("Sở\u200b Nội\u202e vụ\u200b") == ["U+200B ZERO WIDTH SPACE",
+                                                                       "U+202E RIGHT-TO-LEFT OVERRIDE"]
+    assert vn.without_invisible("Sở\u200b Nội vụ\u2060") == "Sở Nội vụ"
+    assert vn.invisible_characters("Ủy ban nhân dân tỉnh Lạng Sơn — Đình Lập, «HÒA» 85,5 %\u00a0") == []
+    assert vn.char_name("\x0b") == "U+000B LINE TABULATION"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -98,14 +99,14 @@ class Registry:
     def check(self) -> tuple[Problem, ...]:
         """Registry-wide consistency: dangling links, cycles, dates out of order, duplicates."""
         problems: list[Problem] = []
-        seen: dict[tuple[str, str, str], LegalDocument] = {}
+        seen: dict[tuple[str, ...], LegalDocument] = {}
         for doc in sorted(self.documents.values(), key=lambda d: d.id):
             for field, targets in (("replaces", doc.replaces), ("amends", doc.amends)):
                 for target in targets:
                     other = self.documents.get(target)
                     if other is None:
                         problems.append(Problem(
-                            "registry.dangling_link", f"«{field}» trỏ tới «{target}», không có trong danh mục.",
+                            "registry.dangling_link", f"«{field}» trỏ tới «{vn.excerpt(target)}», không có trong danh mục.",
                             doc.location(field), "Thêm tệp cho văn bản đó hoặc sửa mã văn bản."))
                     elif field == "replaces" and doc.effective < other.effective:
                         problems.append(Problem(
@@ -113,15 +114,22 @@ class Registry:
                             f"Văn bản thay thế có hiệu lực ({vn.short_date(doc.effective)}) trước văn bản "
                             f"bị thay thế «{target}» ({vn.short_date(other.effective)}).",
                             doc.location("effective"), "Kiểm tra lại ngày hiệu lực."))
-            if doc.number:
-                identity = (doc.type.casefold(), doc.number.casefold(), (doc.issuer or "").casefold())
-                if identity in seen:
-                    problems.append(Problem(
-                        "registry.duplicate_number",
-                        f"{doc.type} số {doc.number} đã có trong danh mục với mã «{seen[identity].id}».",
-                        doc.location("number"), "Mỗi văn bản chỉ có một tệp; xóa tệp trùng."))
-                else:
-                    seen[identity] = doc
+            if doc.effective < doc.date:
+                problems.append(Problem(
+                    "registry.effective_before_signed",
+                    f"Ngày có hiệu lực ({vn.short_date(doc.effective)}) trước ngày ký ({vn.short_date(doc.date)}).",
+                    doc.location("effective"),
+                    "Kiểm tra lại date (ngày ký) và effective (ngày có hiệu lực); văn bản thường có hiệu lực từ "
+                    "ngày ký hoặc sau đó. Hiệu lực trở về trước hiếm gặp và không ghi được ở đây."))
+            identity = _identity(doc)
+            if identity in seen:
+                problems.append(Problem(
+                    "registry.duplicate_number",
+                    f"{doc.type} {'số ' + doc.number if doc.number else vn.excerpt(doc.title)} đã có trong danh mục "
+                    f"với mã «{seen[identity].id}» (khác nhau chỉ ở khoảng trắng, chữ hoa, chữ viết tắt).",
+                    doc.location("number" if doc.number else "title"), "Mỗi văn bản chỉ có một tệp; xóa tệp trùng."))
+            else:
+                seen[identity] = doc
         problems.extend(self._cycles())
         return tuple(problems)
 
@@ -133,9 +141,10 @@ class Registry:
             if path and not reported.intersection(path):
                 reported.update(path)
                 doc = self.documents[start]
+                field = "replaces" if path[1] in doc.replaces else "amends"  # the link that opens the loop
                 problems.append(Problem(
                     "registry.cycle", "Vòng thay thế/sửa đổi khép kín: " + " → ".join(path) + ".",
-                    doc.location("replaces"), "Một văn bản không thể (gián tiếp) thay thế chính nó."))
+                    doc.location(field), "Một văn bản không thể (gián tiếp) thay thế hay sửa đổi chính nó."))
         return problems
 
     def _cycle_from(self, start: DocId) -> tuple[DocId, ...] | None:
@@ -151,6 +160,27 @@ class Registry:
                 if nxt not in path:
                     stack.append((nxt, (*path, nxt)))
         return None
+
+
+_ABBREVIATIONS = (("ubnd", "ủy ban nhân dân"), ("hđnd", "hội đồng nhân dân"), ("tp.", "thành phố"))
+
+
+def _words(text: str) -> str:
+    """A type, an issuer or a title as compared for sameness: NFC and modern tone marks, case, spacing and
+    the usual abbreviations (`UBND`, `HĐND`) aside."""
+    text = " ".join(vn.modern_tone_marks(text).casefold().split())
+    for short, full in _ABBREVIATIONS:
+        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, text)
+    return text
+
+
+def _identity(doc: LegalDocument) -> tuple[str, ...]:
+    """What makes two registry files the same document: type, number and issuer; a document cited by name
+    (a Luật) has no number and is known by its title and date. `30/2020/nđ-cp`, `30/2020/NĐ-CP` and
+    `30 / 2020 / ND-CP` are one number."""
+    if doc.number:
+        return (_words(doc.type), vn.ascii_slug(doc.number).casefold(), _words(doc.issuer or ""))
+    return (_words(doc.type), _words(doc.title), doc.date.isoformat())
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline import vn
 from pipeline.inputs.schema import Line, validate_model
-from pipeline.inputs.sources import read_yaml
+from pipeline.inputs.sources import foreign_file_problem, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
 
@@ -42,6 +43,9 @@ class AgencyListModel(_Model):
 def read_agencies(path: Path) -> AgencyList:
     """The agency list in `path`; raises InputError with every problem (each with its line)."""
     document = read_yaml(path)
+    foreign = foreign_file_problem(document, AgencyListModel.model_fields, "agencies", "danh sách cơ quan")
+    if foreign:
+        raise InputError([foreign])
     model, problems = validate_model(AgencyListModel, document, "agencies")
     if problems:
         raise InputError(problems)
@@ -58,7 +62,7 @@ def read_agencies(path: Path) -> AgencyList:
             if key in names:
                 found.append(Problem(
                     "agencies.duplicate_agency",
-                    f"Cơ quan «{name}» có hai lần trong danh sách (đã có «{names[key]}»).",
+                    f"Cơ quan «{vn.excerpt(name)}» có hai lần trong danh sách (đã có «{vn.excerpt(names[key])}»).",
                     document.location(f"groups[{g}].agencies[{a}]"),
                     "Xóa một dòng: mỗi cơ quan chỉ thuộc một nhóm."))
             names[key] = name

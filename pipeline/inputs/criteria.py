@@ -39,7 +39,7 @@ from pydantic_core import PydanticCustomError
 
 from pipeline import vn
 from pipeline.inputs.schema import CountsModel, Line, Text, validate_model
-from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
+from pipeline.inputs.sources import YamlDocument, foreign_file_problem, join_key, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import (
     LEVELS,
@@ -56,6 +56,8 @@ def _points(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError("bad_points", "phải là một số điểm (ví dụ 2 hoặc 2.5)")
     amount = Decimal(str(value))
+    if not amount.is_finite() or amount >= 1_000_000:  # YAML's .inf and .nan, or no score at all
+        raise PydanticCustomError("bad_points", "phải là một số điểm (ví dụ 2 hoặc 2.5)")
     if amount < 0:
         raise PydanticCustomError("bad_points", "không được âm")
     return amount
@@ -125,6 +127,9 @@ _CHILD_KEYS = ("criteria", "sub_criteria")
 def read_criteria(path: Path) -> CriteriaSet:
     """The criteria set in `path`, checked; raises InputError with every problem found."""
     document = read_yaml(path)
+    foreign = foreign_file_problem(document, CriteriaSetModel.model_fields, "criteria", "bộ tiêu chí")
+    if foreign:
+        raise InputError([foreign])
     model, problems = validate_model(CriteriaSetModel, document, "criteria")
     if problems:
         raise InputError(problems)
@@ -210,7 +215,7 @@ def _check_nodes(nodes: list[tuple[Any, str, int]], group_id: str, document: Yam
         where = document.location(join_key(key, "id"))
         if node.id in seen:
             problems.append(Problem("criteria.duplicate_id",
-                                    f"Mã «{node.id}» đã dùng cho một mục khác của nhóm «{group_id}».", where,
+                                    f"Mã «{vn.excerpt(node.id)}» đã dùng cho một mục khác của nhóm «{group_id}».", where,
                                     "Đánh lại số thứ tự để mỗi mã chỉ xuất hiện một lần."))
         seen.add(node.id)
         parents[depth] = node.id
@@ -218,7 +223,7 @@ def _check_nodes(nodes: list[tuple[Any, str, int]], group_id: str, document: Yam
         if len(parts) != depth + 1 or (depth and ".".join(parts[:-1]) != parents[depth - 1]):
             expected = f"{parents[depth - 1]}.N" if depth else "một số (ví dụ 1)"
             problems.append(Problem(
-                "criteria.bad_id", f"Mã «{node.id}» của {level} không đúng dạng {expected}.", where,
+                "criteria.bad_id", f"Mã «{vn.excerpt(node.id)}» của {level} không đúng dạng {expected}.", where,
                 "Mã của mục con bắt đầu bằng mã của mục cha, ví dụ 2 → 2.1 → 2.1.3."))
         children = _children(node)
         if children:
@@ -256,7 +261,7 @@ def _check_bands(bands: tuple[BandModel, ...], key: str, document: YamlDocument)
         if band.minimum > 100 or band.label in labels or band.minimum in minima:
             problems.append(Problem(
                 "criteria.bad_bands",
-                f"Mức xếp loại «{band.label}» (từ {vn.number(band.minimum)}%) trùng tên, trùng ngưỡng "
+                f"Mức xếp loại «{vn.excerpt(band.label)}» (từ {vn.number(band.minimum)}%) trùng tên, trùng ngưỡng "
                 f"hoặc vượt 100%.", document.location(join_key(join_key(key, i), "minimum")),
                 "Mỗi mức có tên riêng và ngưỡng riêng, từ 0 đến 100."))
         labels.add(band.label)

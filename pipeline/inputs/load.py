@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pipeline.domain.legal import Registry
 from pipeline.inputs.schema import CaseBase, RegistryEntryModel, validate_case_model, validate_model
-from pipeline.inputs.sources import YamlDocument, read_yaml
+from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
+from pipeline.inputs.workspace import case_path_problem
 from pipeline.kinds.registry import case_schemas
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
@@ -52,10 +53,29 @@ def read_case(path: Path) -> LoadedCase:
         raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
                                   "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
-    model, problems = validate_case_model(document, case_schemas())
+    schemas = case_schemas()
+    keys = {key for schema in schemas.values() for key in schema.model_fields}
+    foreign = foreign_file_problem(document, keys, "case", "hồ sơ quyết định")
+    if foreign:
+        raise InputError([foreign])
+    model, problems = validate_case_model(document, schemas)
+    if problems:
+        raise InputError(problems)
+    problems = _path_problems(model, document)
     if problems:
         raise InputError(problems)
     return LoadedCase(_case_record(model, document), document.sha256)
+
+
+def _path_problems(model: CaseBase, document: YamlDocument) -> list[Problem]:
+    """The files the case names that it may not read (`workspace`): refused before anything is read, since a
+    build hashes every input first. Only the keys its kind has are there."""
+    named = {"agencies": getattr(model, "agencies", None), "criteria": getattr(model, "criteria", None)}
+    for index, source in getattr(model, "scores", {}).items():
+        named.update({f"scores.{index}.sheet": source.sheet, f"scores.{index}.criteria": source.criteria})
+    found = (case_path_problem(document.path.parent, text, key, document.location(key))
+             for key, text in named.items() if text is not None)
+    return [problem for problem in found if problem is not None]
 
 
 def _case_record(model: CaseBase, document: YamlDocument) -> Case:
@@ -146,7 +166,8 @@ def read_registry(roots: Iterable[Path]) -> Registry:
             except InputError as exc:
                 problems.extend(_as_registry(exc.problems))
                 continue
-            model, found = validate_model(RegistryEntryModel, document, "registry")
+            foreign = foreign_file_problem(document, RegistryEntryModel.model_fields, "registry", "mục danh mục văn bản")
+            model, found = (None, (foreign,)) if foreign else validate_model(RegistryEntryModel, document, "registry")
             if found:
                 problems.extend(found)
                 continue

@@ -55,6 +55,9 @@ def _text(value: Any) -> Any:
     bad = vn.control_characters(value, allow_newline=True)
     if bad:
         raise PydanticCustomError("control_character", "có ký tự điều khiển {chars}", {"chars": ", ".join(bad)})
+    hidden = vn.invisible_characters(value)
+    if hidden:
+        raise PydanticCustomError("control_character", "có ký tự vô hình {chars}", {"chars": ", ".join(hidden)})
     if vn.looks_like_legacy_encoding(value):
         raise PydanticCustomError("legacy_encoding", "có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI), không phải Unicode")
     return vn.modern_tone_marks(value)
@@ -294,7 +297,7 @@ def _problem(error: Any, model: type[_Model], document: YamlDocument, prefix: st
     if kind in _TYPE_NAMES:
         got = error.get("input")
         return Problem(f"{prefix}.wrong_type",
-                       f"Giá trị của «{name}» phải là {_TYPE_NAMES[kind]}, không phải «{got}».", location)
+                       f"Giá trị của «{name}» phải là {_TYPE_NAMES[kind]}, không phải «{vn.excerpt(got)}».", location)
     if kind == "string_pattern_mismatch":
         return Problem(f"{prefix}.bad_value", f"Giá trị của «{name}» phải nằm trên một dòng.", location)
     return Problem(f"{prefix}.bad_value", f"Giá trị của «{name}» không hợp lệ ({error['msg']}).", location)

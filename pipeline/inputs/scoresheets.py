@@ -34,8 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import vn
-from pipeline.inputs.workbook import Cell, Sheet, Workbook, number, read_workbook
-from pipeline.problems import Location, Problem
+from pipeline.inputs.workbook import Cell, Sheet, Workbook, column_letter, number, read_workbook
+from pipeline.problems import Location, Problem, Severity
 from pipeline.records import frozen_map
 from pipeline.scoring.checks import check_par, check_sipas, is_not_assessed
 from pipeline.scoring.records import (
@@ -165,8 +165,9 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     uncovered: set[str] = field(default_factory=set)
 
-    def add(self, code: str, message: str, where: Location, hint: str | None = None) -> None:
-        self.problems.append(Problem(code, message, where, hint))
+    def add(self, code: str, message: str, where: Location, hint: str | None = None,
+            severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(code, message, where, hint, severity))
 
 
 def _read(workbook: Workbook, agencies: AgencyList, spec: _Spec) -> tuple[ScoreTable, tuple[Problem, ...]]:
@@ -179,7 +180,7 @@ def _read(workbook: Workbook, agencies: AgencyList, spec: _Spec) -> tuple[ScoreT
     for sheet in sheets:
         _read_sheet(sheet, reading)
     table = ScoreTable(spec.index, workbook.path, workbook.sha256, tuple(reading.rows))
-    return table, tuple(reading.problems)
+    return table, workbook.notes + tuple(reading.problems)
 
 
 def _read_sheet(sheet: Sheet, reading: _Reading) -> None:
@@ -195,8 +196,19 @@ def _read_sheet(sheet: Sheet, reading: _Reading) -> None:
     columns = frozen_map(_columns(sheet, first, last, reading))  # shared by every row's locations
     before = len(reading.rows)
     for row in range(last + 1, sheet.max_row + 1):
+        read = len(reading.rows)
         _read_row(sheet, row, columns, reading)
+        if row in sheet.hidden_rows and len(reading.rows) > read:
+            scored = reading.rows[-1]
+            reading.add("scores.hidden_row", f"Dòng {row} ({scored.agency}) đang ẩn nhưng vẫn được tính điểm.",
+                        scored.where[AGENCY], "Bỏ ẩn dòng (Unhide) để kiểm tra, hoặc xóa dòng nếu không công bố.",
+                        Severity.WARNING)
     rows = reading.rows[before:]
+    for column in columns.values():
+        if column in sheet.hidden_columns:
+            reading.add("scores.hidden_column", f"Cột {column_letter(column)} đang ẩn nhưng vẫn được đọc.",
+                        sheet.location(reading.path, first, column),
+                        "Bỏ ẩn cột (Unhide) để kiểm tra số liệu trước khi công bố.", Severity.WARNING)
     if not rows:
         reading.add("scores.empty_sheet",
                     f"Trang tính «{sheet.title}» có tiêu đề nhưng không có dòng cơ quan nào.",
@@ -239,15 +251,15 @@ def _columns(sheet: Sheet, first: int, last: int, reading: _Reading) -> dict[str
             unknown = next((key[1:] for key in keys if key), None)
             if unknown is not None:
                 reading.add("scores.unknown_column",
-                            f"Bộ tiêu chí không có {level_name(unknown)} (cột «{texts[0]}»).", where,
+                            f"Bộ tiêu chí không có {level_name(unknown)} (cột «{vn.excerpt(texts[0])}»).", where,
                             "Kiểm tra số lĩnh vực, tiêu chí theo bộ tiêu chí đang áp dụng.")
             else:
                 guess = difflib.get_close_matches(texts[0], reading.spec.labels, n=1, cutoff=0.5)
-                reading.add("scores.unknown_column", f"Không rõ cột «{texts[0]}».", where,
+                reading.add("scores.unknown_column", f"Không rõ cột «{vn.excerpt(texts[0])}».", where,
                             f"Có phải ý là «{guess[0]}»?" if guess else
                             "Đặt tiêu đề theo mẫu bảng điểm (xem README), hoặc xóa cột này.")
         elif key in columns:
-            reading.add("scores.duplicate_column", f"Cột «{texts[0]}» xuất hiện hai lần.", where,
+            reading.add("scores.duplicate_column", f"Cột «{vn.excerpt(texts[0])}» xuất hiện hai lần.", where,
                         "Xóa một trong hai cột.")
         else:
             columns[key] = column
@@ -275,7 +287,7 @@ def _read_row(sheet: Sheet, row: int, columns: Mapping[str, int], reading: _Read
     if found is None:
         if any(not cells[key].blank for key in value_keys):  # a row of text only is a heading or a note
             guess = reading.agencies.suggest(name)
-            reading.add("scores.unknown_agency", f"«{name}» không có trong danh sách cơ quan.", where[AGENCY],
+            reading.add("scores.unknown_agency", f"«{vn.excerpt(name)}» không có trong danh sách cơ quan.", where[AGENCY],
                         f"Có phải ý là «{guess}»?" if guess else
                         "Ghi tên cơ quan như trong danh sách cơ quan.")
         return
@@ -341,7 +353,7 @@ def _value(cell: Cell, required: Callable[[], bool], agency: str, locate: Callab
             hint = "Để trống ô và ghi mã tiêu chí vào cột «Không đánh giá»."
         else:
             hint = "Nhập một số, ví dụ 8,5."
-        reading.add("scores.not_a_number", f"Ô {where.cell} của {agency} ghi «{text}», không phải một số.",
+        reading.add("scores.not_a_number", f"Ô {where.cell} của {agency} ghi «{vn.excerpt(text)}», không phải một số.",
                     where, hint)
     return value
 
@@ -350,11 +362,11 @@ def _check_group(cell: Cell, group: str, agency: str, where: Location, reading: 
     given = reading.agencies.group_of_text(str(cell.value))
     names = ", ".join(f"«{g.name}»" for g in reading.agencies.groups)
     if given is None:
-        reading.add("scores.unknown_group", f"Nhóm «{cell.value}» không có trong danh sách cơ quan.", where,
+        reading.add("scores.unknown_group", f"Nhóm «{vn.excerpt(cell.value)}» không có trong danh sách cơ quan.", where,
                     f"Ghi một trong: {names}.")
     elif given != group:
         listed = reading.agencies.group(group)
-        reading.add("scores.wrong_group", f"{agency} thuộc nhóm «{listed.name}», không phải «{cell.value}».",
+        reading.add("scores.wrong_group", f"{agency} thuộc nhóm «{listed.name}», không phải «{vn.excerpt(cell.value)}».",
                     where, f"Sửa ô này thành «{listed.name}».")
 
 

@@ -7,7 +7,10 @@ itself); duplicate keys are rejected rather than silently overwritten.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import os
+import re
+import stat
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -15,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import vn
 from pipeline.problems import InputError, Location, Problem
 
 
@@ -64,41 +68,182 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes:
+MAX_FILE_BYTES = 100_000_000
+"""The most any input file may hold (read_bytes' default); each kind of input has its own, lower cap."""
+MAX_YAML_BYTES = 2_000_000
+"""A case, a registry entry, an agency list or a criteria set is a few kilobytes (the largest bundled
+criteria set is 27 KB); 2 MB is far above any real one and keeps a hostile file cheap to refuse."""
+MAX_XLSX_BYTES = 20_000_000
+"""A score sheet of a thousand agencies is about 200 KB; what it unpacks to is capped in `workbook`."""
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them; InputError otherwise.
+
+    A device (`/dev/zero`), a pipe or a folder is refused before anything is read (a pipe is opened
+    without waiting for a writer), and a file is never read past its cap, even if it grows meanwhile.
+    """
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError([Problem("file.missing", f"Không tìm thấy tệp {path.name}.", Location(file=path),
                                   "Kiểm tra lại đường dẫn.")]) from None
-    except (IsADirectoryError, PermissionError, OSError) as exc:
-        raise InputError([Problem("file.unreadable", f"Không đọc được tệp {path.name}: {exc.strerror}.",
-                                  Location(file=path))]) from None
+    except OSError as exc:
+        raise InputError([_unreadable(path, exc)]) from None
+    problem = _status_problem(path, os.fstat(handle), limit)
+    if problem is not None:
+        os.close(handle)
+        raise InputError([problem])
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise InputError([_unreadable(path, exc)]) from None
+    if len(data) > limit:
+        raise InputError([too_large(path, limit)])
+    return data
+
+
+def _unreadable(path: Path, error: OSError) -> Problem:
+    return Problem("file.unreadable", f"Không đọc được tệp {path.name}: {error.strerror}.", Location(file=path))
+
+
+def read_bytes_problem(path: Path, limit: int) -> Problem | None:
+    """What `read_bytes(path, limit)` would refuse for the file's kind or size, found without opening it."""
+    try:
+        return _status_problem(path, path.stat(), limit)
+    except OSError:
+        return None  # missing or unreadable: read_bytes says so when it is read
+
+
+def _status_problem(path: Path, status: os.stat_result, limit: int) -> Problem | None:
+    if not stat.S_ISREG(status.st_mode):
+        return Problem("file.not_regular", f"«{path.name}» không phải một tệp thông thường ({_kind(status.st_mode)}).",
+                       Location(file=path), "Chỉ đường dẫn tới một tệp dữ liệu (.yaml, .xlsx).")
+    if status.st_size > limit:
+        return too_large(path, limit)
+    return None
+
+
+def too_large(path: Path, limit: int) -> Problem:
+    return Problem("file.too_large", f"Tệp {path.name} lớn hơn giới hạn {megabytes(limit)} cho loại tệp này.",
+                   Location(file=path), "Kiểm tra đã chọn đúng tệp chưa; tệp dữ liệu của hồ sơ chỉ vài trăm KB.")
+
+
+def megabytes(size: int) -> str:
+    """`2_000_000` → `2 MB` (Vietnamese decimal comma below 10: `0,5 MB`)."""
+    value = size / 1_000_000
+    return (f"{value:g}".replace(".", ",") if value < 10 else f"{round(value)}") + " MB"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "là một thư mục"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "là một thiết bị"
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return "là một đường ống hoặc socket"
+    return "không phải tệp dữ liệu"
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML counts as a line break (str.splitlines also splits at U+000B, which YAML does not)."""
+_UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What YAML itself refuses (its `NON_PRINTABLE`): control characters such as U+000B (a line break pasted
+from Word) or U+0000. Found first, so they are reported at their line instead of crashing the reader."""
+MAX_REPORTED = 20
+"""At most this many problems of one kind per file: a file full of them needs one fix, not a flood."""
+MAX_KEY_LENGTH = 100
+"""No format has a key near this long; a longer one is not a key and is not quoted back."""
+MAX_DEPTH = 30
+"""A criteria set nests seven levels deep; libyaml stops at 1,000, which Python's recursion does not reach."""
 
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Parse one YAML file; raises InputError for unreadable text, bad syntax or duplicate keys."""
-    raw = read_bytes(path)
+    """Parse one YAML file; raises InputError for unreadable text, bad syntax, duplicate keys, control or
+    invisible characters, anchors and aliases (the formats never need them: `*a` can expand a 1 KB file
+    into gigabytes), or values YAML cannot construct."""
+    raw = read_bytes(path, MAX_YAML_BYTES)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is how Notepad saves UTF-8
     except UnicodeDecodeError as exc:
         raise InputError([Problem(
             "yaml.encoding", "Tệp không phải văn bản UTF-8 (có thể đang ở mã TCVN3/VNI cũ).",
             Location(file=path), "Lưu lại tệp với bảng mã Unicode UTF-8.")]) from exc
+    problems = _character_problems(path, text)
+    if not problems and ("&" in text or "*" in text):  # neither can be an anchor or an alias without them
+        problems = _anchor_problems(path, text)
+    if problems:
+        raise InputError(problems)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError([Problem(
-            "yaml.syntax", f"Cú pháp YAML sai: {exc.problem or exc}.", Location(file=path, line=line),
+            "yaml.syntax", f"Cú pháp YAML sai: {vn.excerpt(exc.problem or exc)}.", Location(file=path, line=line),
             "Kiểm tra thụt lề, dấu hai chấm và dấu ngoặc ở dòng này.")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem("yaml.syntax", f"Cú pháp YAML sai: {vn.excerpt(exc)}.", Location(file=path),
+                                  "Kiểm tra lại tệp.")]) from None
     lines: dict[str, int] = {}
-    problems: list[Problem] = []
     scalars = _Loader("")
     data = _construct(node, "", _Context(path, lines, problems, scalars)) if node is not None else None
     if problems:
         raise InputError(problems)
     return YamlDocument(path, data, MappingProxyType(lines), sha256_bytes(raw))
+
+
+def _character_problems(path: Path, text: str) -> list[Problem]:
+    """Control characters YAML refuses and invisible ones (zero-width, bidi) anywhere in the file, by line."""
+    problems: list[Problem] = []
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        control = [vn.char_name(ch) for ch in dict.fromkeys(_UNREADABLE.findall(line))]
+        if control:
+            problems.append(Problem(
+                "yaml.control_character", f"Có ký tự điều khiển {', '.join(control)}.",
+                Location(file=path, line=number),
+                "Xóa ký tự này (thường do dán từ Word) rồi gõ lại chỗ đó; xuống dòng trong một giá trị thì "
+                "viết \\n trong dấu ngoặc kép."))
+        invisible = vn.invisible_characters(line)
+        if invisible:
+            problems.append(Problem(
+                "yaml.invisible_character",
+                f"Có ký tự vô hình {', '.join(invisible)}: chữ trông giống hệt nhưng máy đọc khác.",
+                Location(file=path, line=number), "Xóa ký tự này: gõ lại từ bị dính ký tự (thường do dán từ "
+                "Word hoặc trang web)."))
+        if len(problems) >= MAX_REPORTED:
+            break
+    return problems
+
+
+def _anchor_problems(path: Path, text: str) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            alias = isinstance(event, yaml.AliasEvent)
+            if alias or getattr(event, "anchor", None) is not None:
+                problems.append(Problem(
+                    "yaml.alias", "Dùng "
+                    f"{'tham chiếu *' if alias else 'neo &'}{vn.excerpt(event.anchor, 40)}, tệp này không dùng neo "
+                    "và tham chiếu YAML.", Location(file=path, line=event.start_mark.line + 1),
+                    "Viết giá trị ra đầy đủ ở từng chỗ cần dùng."))
+                if len(problems) >= MAX_REPORTED:
+                    break
+    except yaml.YAMLError:
+        return []  # a syntax error: compose reports it with its line
+    return problems
+
+
+def foreign_file_problem(document: YamlDocument, keys: Collection[str], prefix: str, kind: str) -> Problem | None:
+    """A mapping that shares no top-level key with its format is some other file (a path pointing at the
+    wrong place, or at a system file): one problem that quotes none of its content, instead of an
+    "unknown key" per line that would echo the file."""
+    data = document.data
+    if not isinstance(data, dict) or not data or any(name in keys for name in data):
+        return None
+    return Problem(f"{prefix}.wrong_file", f"Tệp {document.path.name} không phải {kind}: không có khóa nào của mẫu.",
+                   Location(file=document.path), "Kiểm tra đường dẫn tới tệp này trong hồ sơ.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,27 +254,45 @@ class _Context:
     scalars: _Loader  # constructs plain scalars (int, bool, null, str) by their resolved tags
 
 
-def _construct(node: yaml.Node, key: str, ctx: _Context) -> Any:
+def _construct(node: yaml.Node, key: str, ctx: _Context, depth: int = 0) -> Any:
     ctx.lines.setdefault(key, node.start_mark.line + 1)
+    if depth > MAX_DEPTH:
+        ctx.problems.append(Problem("yaml.too_deep", f"Dữ liệu lồng nhau quá {MAX_DEPTH} tầng.",
+                                    Location(file=ctx.path, line=node.start_mark.line + 1, key=key or None),
+                                    "Kiểm tra dấu ngoặc [ ] { } và thụt lề ở dòng này."))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            name = ctx.scalars.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(name, (str, int)) or isinstance(name, bool):
+            name = _scalar(key_node, key, ctx) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(name, (str, int)) or isinstance(name, bool) or len(str(name)) > MAX_KEY_LENGTH:
                 ctx.problems.append(Problem("yaml.bad_key", "Khóa phải là một tên.",
                                             Location(file=ctx.path, line=line, key=key or None)))
                 continue
             child = join_key(key, str(name))
             if name in result:
                 ctx.problems.append(Problem(
-                    "yaml.duplicate_key", f"Khóa «{name}» xuất hiện hai lần.",
+                    "yaml.duplicate_key", f"Khóa «{vn.excerpt(name)}» xuất hiện hai lần.",
                     Location(file=ctx.path, line=line, key=child),
                     "Xóa một trong hai dòng; YAML chỉ giữ dòng sau, nên dữ liệu dễ bị mất lặng lẽ."))
                 continue
             ctx.lines[child] = line
-            result[name] = _construct(value_node, child, ctx)
+            result[name] = _construct(value_node, child, ctx, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, join_key(key, index), ctx) for index, item in enumerate(node.value)]
-    return ctx.scalars.construct_object(node)
+        return [_construct(item, join_key(key, index), ctx, depth + 1) for index, item in enumerate(node.value)]
+    return _scalar(node, key, ctx)
+
+
+def _scalar(node: yaml.Node, key: str, ctx: _Context) -> Any:
+    """A scalar by its tag; a tag this reader does not know (`!!binary`, `!!python/…`) or a value its tag
+    cannot hold (an integer of 5,000 digits) is reported at its line, not raised."""
+    try:
+        return ctx.scalars.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        ctx.problems.append(Problem(
+            "yaml.bad_value", f"Không đọc được giá trị «{vn.excerpt(node.value, 40)}» (kiểu {vn.excerpt(node.tag, 40)}).",
+            Location(file=ctx.path, line=node.start_mark.line + 1, key=key or None),
+            "Viết giá trị là chữ, số hoặc true/false, không dùng thẻ YAML (!!…)."))
+        return None

@@ -16,38 +16,62 @@ dropped; `max_row` and `max_column` count every `<c>` element, merged range and 
 - a cell that Excel stores as a copy of a shared formula (filled down or across) has the formula "="
   (openpyxl rewrote the first cell's formula for it; only the presence of a formula is used);
 - an empty cell under a hyperlink stays blank (openpyxl filled it with the link's address);
-- hidden sheets are not parsed at all, so damage there no longer makes the file unreadable.
-A part larger than 50 MB unpacked, a cell beyond Excel's 1,048,576 rows or 16,384 columns, or more than
-two million merged cells are refused as not a workbook rather than read.
+- hidden sheets are not parsed at all, so damage there no longer makes the file unreadable; each one is
+  named in a warning (`scores.hidden_sheet`), and hidden rows and columns are kept for the reader to warn on.
+A file is refused as not a workbook rather than read when it is beyond what a score sheet can need (the
+caps below: per part, unpacked in all, sheets, cells, merged cells, Excel's own rows and columns) or damaged
+(a shared-string index that is negative, out of range or not an integer is reported at its cell). A text
+cell with an invisible character (U+200B …) is an error at its cell (`scores.invisible_character`) and read
+without it, so the same name is not also reported as unknown.
 """
 
 from __future__ import annotations
 
-import functools
 import io
+import math
 import posixpath
-import re
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
 
-from pipeline.inputs.sources import read_bytes, sha256_bytes
-from pipeline.problems import InputError, Location, Problem
+from pipeline import vn
+from pipeline.inputs.cells import (
+    BLANK,
+    MAX_COLUMN,
+    Cell,
+    cell_range,
+    column_letter,
+    column_span,
+    coordinate,
+    number,
+    row_number,
+)
+from pipeline.inputs.sources import MAX_XLSX_BYTES, read_bytes, sha256_bytes
+from pipeline.inputs.xlsxparts import (
+    MAIN,
+    Damaged,
+    Notes,
+    Strings,
+    clean,
+    percent_styles,
+    shared_strings,
+    text_of,
+)
+from pipeline.problems import InputError, Location, Problem, Severity
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+__all__ = ["BLANK", "Cell", "Sheet", "Workbook", "column_letter", "number", "read_workbook"]
+
+_MAIN = MAIN
 _WORKBOOK, _SHEETS, _SHEET = _MAIN + "workbook", _MAIN + "sheets", _MAIN + "sheet"
 _SHEET_DATA, _ROW, _C = _MAIN + "sheetData", _MAIN + "row", _MAIN + "c"
 _V, _F, _IS = _MAIN + "v", _MAIN + "f", _MAIN + "is"
-_SI, _T, _R = _MAIN + "si", _MAIN + "t", _MAIN + "r"
 _MERGE_CELLS, _MERGE_CELL, _HYPERLINKS, _HYPERLINK = (_MAIN + "mergeCells", _MAIN + "mergeCell",
                                                       _MAIN + "hyperlinks", _MAIN + "hyperlink")
-_NUM_FMTS, _NUM_FMT, _CELL_XFS, _XF = _MAIN + "numFmts", _MAIN + "numFmt", _MAIN + "cellXfs", _MAIN + "xf"
+_COLS, _COL = _MAIN + "cols", _MAIN + "col"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -60,38 +84,14 @@ _SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadshee
 _STYLES = "xl/styles.xml"
 """Where openpyxl looks for the styles (the number formats), whatever the relationships say."""
 
-_PERCENT_BUILTINS = frozenset({9, 10})
-"""Built-in number formats with a `%`: 9 is `0%`, 10 is `0.00%`."""
-
-MAX_PART_BYTES = 50_000_000
+MAX_PART_BYTES = 30_000_000
+"""One part (a worksheet's XML) unpacked; a 1,000-agency PAR sheet is about 2 MB."""
+MAX_UNPACKED_BYTES = 60_000_000
+"""Every part read, in all: six sheet entries pointing at one 29 MB part stop at the third."""
+MAX_SHEETS = 100
+MAX_CELLS = 500_000
+"""Cells in all the visible sheets (a 1,000-agency sheet has about 80,000)."""
 MAX_MERGED_CELLS = 2_000_000
-MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
-"""Excel's own limits: a cell beyond them is a damaged or hostile file, not a score sheet."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell: `value` is the cached value (text NFC and stripped; "" for blank), `formula` its
-    formula text when it has one, `percent` whether Excel shows it as a percentage.
-
-    A cell that Excel stores as a copy of a shared formula (a formula filled down or across) and a
-    data-table cell have the formula text "=": only the first cell of a shared formula carries its text.
-    """
-
-    value: object
-    formula: str | None = None
-    percent: bool = False
-
-    @property
-    def blank(self) -> bool:
-        return self.value == "" and self.formula is None
-
-    @property
-    def formula_without_value(self) -> bool:
-        return self.formula is not None and self.value == ""
-
-
-BLANK = Cell("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,8 @@ class Sheet:
     anchors: dict[tuple[int, int], tuple[int, int]]
     max_row: int
     max_column: int
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
 
     def cell(self, row: int, column: int, merged: bool = False) -> Cell:
         """The cell at (row, column); with `merged`, the value of the merged range it belongs to."""
@@ -118,31 +120,39 @@ class Sheet:
 
 @dataclass(frozen=True, slots=True)
 class Workbook:
+    """The visible worksheets, and `notes`: what the reader found without refusing the file (hidden sheets
+    skipped, invisible characters), each at its sheet or cell."""
+
     path: Path
     sha256: str
     sheets: tuple[Sheet, ...]
+    notes: tuple[Problem, ...] = ()
 
 
 def read_workbook(path: Path) -> Workbook:
     """The visible worksheets of the .xlsx at `path` (chart sheets and hidden helper sheets are left out);
     raises InputError when the file is missing or is not an .xlsx."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, MAX_XLSX_BYTES)
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError([_not_xlsx(path, "không phải tệp Excel .xlsx (có thể là tệp .xls cũ, tệp có mật "
                                           "khẩu hoặc tệp khác đổi đuôi)")])
+    notes: list[Problem] = []
     try:
-        sheets = _read_package(raw)
+        sheets = _read_package(raw, Notes(path, notes))
     except _TooLarge as large:
         raise InputError([_not_xlsx(path, f"quá lớn để đọc ({large})",
                                     "Xóa các trang tính, dòng, cột và ô gộp thừa rồi lưu lại; bảng điểm "
                                     "chỉ cần các trang tính có điểm.")]) from None
+    except Damaged as damaged:
+        raise InputError([Problem("scores.not_xlsx", f"Tệp {path.name} bị hỏng: {damaged.reason}.",
+                                  Location(file=path, sheet=damaged.sheet, cell=damaged.cell), _SAVE_AS)]) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, IndexError, etree.LxmlError,
             zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):
         # a part missing, damaged XML or values, or a member the zip module cannot unpack (encrypted,
         # an unknown compression)
         problem = _not_xlsx(path, "là tệp nén nhưng không đọc được như một bảng tính Excel")
         raise InputError([problem]) from None
-    return Workbook(path, sha256_bytes(raw), sheets)
+    return Workbook(path, sha256_bytes(raw), sheets, tuple(notes))
 
 
 _SAVE_AS = "Mở tệp bằng Excel và chọn Lưu thành (Save As) › Sổ làm việc Excel (*.xlsx)."
@@ -156,16 +166,8 @@ class _TooLarge(Exception):
     """A part or a sheet beyond what a score sheet can need; the message says which, in Vietnamese."""
 
 
-@functools.lru_cache(maxsize=1024)
-def column_letter(column: int) -> str:
-    """1 → "A", 28 → "AB" (as openpyxl's get_column_letter)."""
-    if not 1 <= column <= 18_278:
-        raise ValueError(f"column {column} is outside A…ZZZ")
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _limit(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 class _Package:
@@ -176,12 +178,18 @@ class _Package:
         self.names = set(archive.namelist())
         self.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                                       huge_tree=False)
+        self.unpacked = 0
+        self.cells = 0
 
     def xml(self, name: str) -> etree._Element:
+        """The part `name` parsed; every read counts towards MAX_UNPACKED_BYTES, the same part read again too."""
         info = self.archive.getinfo(name)  # KeyError when missing
         if info.file_size > MAX_PART_BYTES:
             raise _TooLarge(f"phần {name} có {info.file_size // 1_000_000} MB khi giải nén, quá giới hạn "
                             f"{MAX_PART_BYTES // 1_000_000} MB")
+        self.unpacked += info.file_size
+        if self.unpacked > MAX_UNPACKED_BYTES:
+            raise _TooLarge(f"các phần cần đọc có hơn {MAX_UNPACKED_BYTES // 1_000_000} MB khi giải nén")
         return etree.fromstring(self.archive.read(info), self.parser)
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
@@ -197,7 +205,7 @@ class _Package:
         return found
 
 
-def _read_package(raw: bytes) -> tuple[Sheet, ...]:
+def _read_package(raw: bytes, notes: Notes) -> tuple[Sheet, ...]:
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         package = _Package(archive)
         types = package.xml("[Content_Types].xml")
@@ -215,78 +223,68 @@ def _read_package(raw: bytes) -> tuple[Sheet, ...]:
             raise ValueError(f"{workbook_part} is not a transitional SpreadsheetML workbook")
         relationships = package.relationships(workbook_part)
         strings_part = overrides.get(_SHARED_STRINGS_TYPE)
-        strings = _shared_strings(package.xml(strings_part[1:])) if strings_part else []
-        percent_styles = _percent_styles(package.xml(_STYLES)) if _STYLES in package.names else frozenset()
+        strings = shared_strings(package.xml(strings_part[1:])) if strings_part else []
+        percents = percent_styles(package.xml(_STYLES)) if _STYLES in package.names else frozenset()
         sheets = []
         listed = workbook.find(_SHEETS)
-        for sheet in listed.iterchildren(_SHEET) if listed is not None else ():
+        entries = list(listed.iterchildren(_SHEET)) if listed is not None else []
+        if len(entries) > MAX_SHEETS:
+            raise _TooLarge(f"có {_limit(len(entries))} trang tính, quá giới hạn {MAX_SHEETS}")
+        for sheet in entries:
             relationship = sheet.get(_REL_ID)
             if not relationship:
                 continue  # openpyxl drops such a sheet too
             kind, target = relationships[relationship]
-            hidden = sheet.get("state", "visible") != "visible"
-            if hidden or target not in package.names or "chartsheet" in kind:
+            if target not in package.names or "chartsheet" in kind:
                 continue
-            sheets.append(_sheet(sheet.get("name", ""), package.xml(target), strings, percent_styles))
+            title = sheet.get("name", "")
+            if sheet.get("state", "visible") != "visible":
+                notes.add("scores.hidden_sheet", f"Trang tính «{vn.excerpt(title)}» đang ẩn nên không được đọc.",
+                          title, None, "Nếu trang tính này có điểm, hãy bỏ ẩn (Unhide) rồi lưu lại; nếu không, "
+                          "bỏ qua cảnh báo này.", Severity.WARNING)
+                continue
+            sheets.append(_sheet(title, package.xml(target), Strings(strings, notes, title), percents,
+                                 package))
         return tuple(sheets)
 
 
-def _shared_strings(root: etree._Element) -> list[str]:
-    """The shared strings, NFC and stripped as every cell's text; `_x005F_` (Excel's escape of an
-    underscore) undone as openpyxl does."""
-    return [_clean(_text(item).replace("x005F_", "")) for item in root.iterchildren(_SI)]
-
-
-def _percent_styles(root: etree._Element) -> frozenset[str]:
-    """The `s` attributes (cellXfs indexes) of the cell formats that show a percentage."""
-    custom: dict[int, str] = {}
-    formats = root.find(_NUM_FMTS)
-    for item in formats.iterchildren(_NUM_FMT) if formats is not None else ():
-        custom[int(item.get("numFmtId", "0"))] = item.get("formatCode", "")
-    percent = set()
-    xfs = root.find(_CELL_XFS)
-    for index, xf in enumerate(xfs.iterchildren(_XF) if xfs is not None else ()):
-        number_format = int(xf.get("numFmtId", "0"))
-        if number_format in custom:  # a custom format may reuse a built-in id, and wins
-            shown = "%" in custom[number_format]
-        else:
-            shown = number_format in _PERCENT_BUILTINS
-        if shown:
-            percent.add(str(index))
-    return frozenset(percent)
-
-
-def _sheet(title: str, root: etree._Element, strings: list[str], percent_styles: frozenset[str]) -> Sheet:
+def _sheet(title: str, root: etree._Element, strings: Strings, percent_styles: frozenset[str],
+           package: _Package) -> Sheet:
     cells: dict[tuple[int, int], Cell] = {}
+    hidden_rows: set[int] = set()
     max_row = max_column = 1
     data = root.find(_SHEET_DATA)
-    row_number = 0
+    row_at = 0
     for row in data.iterchildren(_ROW) if data is not None else ():
         given = row.get("r")
-        row_number = _row_number(given) if given is not None else row_number + 1
+        row_at = row_number(given) if given is not None else row_at + 1
+        if row.get("hidden") in ("1", "true"):
+            hidden_rows.add(row_at)
         column = 0
         for element in row.iterchildren(_C):
+            package.cells += 1
+            if package.cells > MAX_CELLS:
+                raise _TooLarge(f"các trang tính có hơn {_limit(MAX_CELLS)} ô")
             ref = element.get("r")
             if ref:
-                at_row, column = _coordinate(ref)
+                at_row, column = coordinate(ref)
             else:
-                at_row, column = row_number, column + 1
+                at_row, column = row_at, column + 1
                 if column > MAX_COLUMN:
-                    raise ValueError(f"row {row_number} has more than {MAX_COLUMN} cells")
+                    raise ValueError(f"row {row_at} has more than {MAX_COLUMN} cells")
             max_row = max(max_row, at_row)
             max_column = max(max_column, column)
-            cell = _cell(element, strings, percent_styles) if len(element) else None  # styled but empty
-            if cell is None:
+            cell = _cell(element, strings, percent_styles, (at_row, column)) if len(element) else None
+            if cell is None:  # styled but empty
                 cells.pop((at_row, column), None)  # a later element for the same cell wins, as in openpyxl
             else:
                 cells[(at_row, column)] = cell
     anchors: dict[tuple[int, int], tuple[int, int]] = {}
     merges = root.find(_MERGE_CELLS)
     for merge in merges.iterchildren(_MERGE_CELL) if merges is not None else ():
-        top, left, bottom, right = _range(merge.get("ref", ""))
+        top, left, bottom, right = cell_range(merge.get("ref", ""))
         if len(anchors) + (bottom - top + 1) * (right - left + 1) > MAX_MERGED_CELLS:
-            limit = f"{MAX_MERGED_CELLS:,}".replace(",", ".")
-            raise _TooLarge(f"trang tính «{title}» gộp hơn {limit} ô")
+            raise _TooLarge(f"trang tính «{vn.excerpt(title)}» gộp hơn {_limit(MAX_MERGED_CELLS)} ô")
         max_row, max_column = max(max_row, bottom), max(max_column, right)
         for row in range(top, bottom + 1):
             for column in range(left, right + 1):
@@ -296,14 +294,21 @@ def _sheet(title: str, root: etree._Element, strings: list[str], percent_styles:
     links = root.find(_HYPERLINKS)
     for link in links.iterchildren(_HYPERLINK) if links is not None else ():
         try:  # openpyxl creates the cells a hyperlink covers: they count for max_row and max_column
-            _, _, bottom, right = _range(link.get("ref", ""))
+            _, _, bottom, right = cell_range(link.get("ref", ""))
         except ValueError:
             continue
         max_row, max_column = max(max_row, bottom), max(max_column, right)
-    return Sheet(title, cells, anchors, max_row, max_column)
+    return Sheet(title, cells, anchors, max_row, max_column, frozenset(hidden_rows), _hidden_columns(root))
 
 
-def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset[str]) -> Cell | None:
+def _hidden_columns(root: etree._Element) -> frozenset[int]:
+    columns = root.find(_COLS)
+    return frozenset(number for col in (columns.iterchildren(_COL) if columns is not None else ())
+                     if col.get("hidden") in ("1", "true") for number in column_span(col.get("min"), col.get("max")))
+
+
+def _cell(element: etree._Element, strings: Strings, percent_styles: frozenset[str],
+          at: tuple[int, int]) -> Cell | None:
     """The Cell of one `<c>` element, or None when it is blank: no value and no formula."""
     kind = element.get("t", "n")
     cached = formula = inline = None
@@ -318,13 +323,13 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
             inline = child
     value: object
     if kind == "inlineStr":
-        value = _text(inline) if inline is not None else ""
+        value = text_of(inline) if inline is not None else ""
     elif not cached:
         value = ""
     elif kind == "n":
-        value = float(cached) if "." in cached or "e" in cached or "E" in cached else int(cached)
+        value = _stored_number(cached, strings.sheet, at)
     elif kind == "s":
-        value = strings[int(cached)]  # already clean
+        value = strings.shared_at(cached, _ref(at))  # already clean
     elif kind == "b":
         value = bool(int(cached))
     elif kind == "d":
@@ -334,8 +339,11 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
             value = cached
     else:  # "str" (a formula's text result), "e" (an error such as #DIV/0!)
         value = cached
-    if isinstance(value, str) and kind != "s":
-        value = _clean(value)
+    if isinstance(value, str):
+        if kind != "s":
+            value = clean(value)
+        if value and not value.isascii():
+            value = strings.visible(value, _ref(at))
     text = None
     if formula is not None:
         kind = formula.get("t")
@@ -345,90 +353,22 @@ def _cell(element: etree._Element, strings: list[str], percent_styles: frozenset
     return Cell(value, text, element.get("s") in percent_styles)
 
 
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip()
+def _ref(at: tuple[int, int]) -> str:
+    return f"{column_letter(at[1])}{at[0]}"
 
 
-def _text(element: etree._Element) -> str:
-    """The text of a shared string (`<si>`) or an inline string (`<is>`): its plain `<t>` or its rich-text
-    runs joined; phonetic runs (`<rPh>`, a reading guide for East Asian text) left out."""
-    plain, runs = None, []
-    for child in element:
-        if child.tag == _T:
-            plain = child.text
-        elif child.tag == _R:
-            run = None
-            for text in child.iterchildren(_T):
-                run = text.text
-            if run is not None:
-                runs.append(run)
-    return (plain or "") + "".join(runs)
-
-
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
-
-
-@functools.lru_cache(maxsize=65536)  # sheets of a batch share their layout: "B12" is parsed once
-def _coordinate(ref: str) -> tuple[int, int]:
-    """"B12" → (12, 2); ValueError for anything else or beyond Excel's sheet."""
-    match = _REF.fullmatch(ref)
-    if match is None:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    letters, digits = match.groups()
-    column = 0
-    for letter in letters.upper():
-        column = column * 26 + ord(letter) - 64
-    row = int(digits)
-    if not 1 <= row <= MAX_ROW or column > MAX_COLUMN:
-        raise ValueError(f"cell {ref} is outside an Excel sheet")
-    return row, column
-
-
-def _range(ref: str) -> tuple[int, int, int, int]:
-    """"D5:K6" (or "D5") → (top, left, bottom, right)."""
-    first, _, last = ref.partition(":")
-    top, left = _coordinate(first)
-    bottom, right = _coordinate(last) if last else (top, left)
-    if bottom < top or right < left:
-        raise ValueError(f"range {ref} is reversed")
-    return top, left, bottom, right
-
-
-def _row_number(text: str) -> int:
+def _stored_number(cached: str, sheet: str, at: tuple[int, int]) -> object:
+    """A number cell's `<v>`: int without `.`/`e`, float otherwise. One Excel could not have written (not a
+    number at all) makes the file damaged, at its cell; one beyond a float (`1e999`) or of thousands of
+    digits stays text, so the reader reports it at its cell as not a number."""
     try:
-        row = int(text)
+        value = float(cached) if "." in cached or "e" in cached or "E" in cached else int(cached)
     except ValueError:
-        number = float(text)  # openpyxl accepts "3.0"
-        if not number.is_integer():
-            raise
-        row = int(number)
-    if not 1 <= row <= MAX_ROW:
-        raise ValueError(f"row {text} is outside an Excel sheet")
-    return row
+        if cached.strip().lstrip("+-").isdigit():
+            return cached  # an integer longer than Python converts
+        raise Damaged(sheet, _ref(at), f"ô {_ref(at)} ghi số «{vn.excerpt(cached, 20)}», không phải một số") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        return cached
+    return value
 
 
-_PLAIN = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-
-
-def number(cell: Cell) -> Decimal | None:
-    """The cell's value as a Decimal, or None when it is not a number.
-
-    Numbers are taken as Excel shows them (15 significant digits, so a cached 0.30000000000000004 is
-    0.3); a cell formatted as a percentage gives its percent (0.855 → 85.5). Text is accepted with a
-    decimal comma or point (`85,5`, `85.5`), with thousands dots (`1.234,5`) and a trailing `%`.
-    """
-    value = cell.value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        amount = Decimal(f"{value:.15g}")
-        return amount * 100 if cell.percent else amount
-    if not isinstance(value, str):
-        return None
-    text = value.replace("\u00a0", "").replace(" ", "").removesuffix("%")
-    if _PLAIN.match(text):  # first: "8.125" is eight and an eighth, not 8125
-        return Decimal(text.replace(",", "."))
-    if _GROUPED.match(text):
-        return Decimal(text.replace(".", "").replace(",", "."))
-    return None

@@ -29,6 +29,7 @@ from pipeline.inputs.sources import read_yaml
 from pipeline.kinds.compose import ISSUES_CRITERIA, compose_decision, count_nodes, wording_problems
 from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
+from pipeline.outputs.drafts import keep_draft
 from pipeline.outputs.manifest import MANIFEST, manifest_data, read_manifest
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, Severity, errors
@@ -321,6 +322,9 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
     prepared = _prepare(planned, registry)
     if prepared.decision is None:
         return CaseResult(path, "failed", target, reasons=why if previous else (), problems=prepared.problems)
+    if case.is_issued and previous is not None and previous.get("decision", {}).get("is_draft"):
+        keep_draft(target)  # the draft built before issuing is history (<out>/.drafts/<case>/n), not a block
+        previous = None
     if case.is_issued and previous is not None:
         return CaseResult(path, "failed", target, reasons=why, problems=prepared.problems + (Problem(
             ISSUED_CHANGED,

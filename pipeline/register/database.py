@@ -9,6 +9,8 @@ schema than this qdgen knows, a server that cannot be reached.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -92,6 +94,16 @@ def open_register(value: str | None, create: bool = True) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+@contextmanager
+def opened(value: str | None, create: bool = True) -> Iterator[Engine]:
+    """`open_register` for the length of a `with` block; its connections closed at the end."""
+    engine = open_register(value, create)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _engine(url, backend: str) -> Engine:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from pipeline.problems import InputError, Location, Problem, errors
 from pipeline.records import Case, Decision, PartialDate
 from pipeline.register import metadata
 from pipeline.register.book import Outgoing, Registered, entries_of_case, reserve, series_list, set_state
+from pipeline.register.export import write_atomically
 from pipeline.register.recovery import case_digest, resolve_pending
 from pipeline.register.schema import CANCELLED, ISSUED
 
@@ -93,7 +92,7 @@ def issue_case(path: Path, engine: Engine, options: BuildOptions, day: dt.date |
     written = None
     if built.status == "built":
         values = metadata.outgoing_values(outgoing, entry.number, signer.title, signer.name, organ_code)
-        written = _write_atomically(built.out_dir / metadata.METADATA_FILE, metadata.document(values))
+        written = write_atomically(built.out_dir / metadata.METADATA_FILE, metadata.document(values))
     return Issued(entry, built, written, recovered)
 
 
@@ -134,17 +133,9 @@ def _built_draft(case: Case, registry, options: BuildOptions) -> Decision:
 
 
 def _outgoing(case: Case, decision: Decision, day: dt.date) -> Outgoing:
-    recipients = tuple(line.removeprefix("- ").rstrip(" ;.") for line in decision.recipients[:-1])
+    recipients = tuple(" ".join(line.removeprefix("- ").rstrip(" ;.").split()) for line in decision.recipients[:-1])
     keep = ", ".join(case.archive.keep) + (f" ({case.archive.drafter})" if case.archive.drafter else "")
     return Outgoing(organ=decision.organ, symbol=decision.symbol, date=day, type_name=TYPE_NAME,
                     subject=decision.subject, signer=f"{decision.signature.title} {decision.signature.name}",
                     recipients=recipients, archive_units=keep, copies=len(recipients) + len(case.archive.keep),
                     case_path=str(case.path.resolve()), case_digest=case_digest(case.path))
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
-    return path

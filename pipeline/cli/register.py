@@ -1,0 +1,203 @@
+"""`qdgen issue` and `qdgen register …`: a draft becomes a numbered decision; the Sổ đăng ký văn bản đi
+listed, exported for printing, its series configured, a number cancelled; `qdgen check --register` adds
+DOC-02. Hooked into the `qdgen` group by `pipeline.cli.commands`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import vn
+from pipeline.cli import report
+from pipeline.cli.commands import _day, registry_option
+from pipeline.problems import InputError
+
+register_option = click.option(
+    "--register", "register_at", metavar="SỔ", default=None,
+    help="Sổ đăng ký văn bản đi: tệp SQLite hoặc postgresql://… (mặc định: biến QDGEN_REGISTER, "
+         "nếu không có thì register.sqlite3 trong thư mục đang làm việc).")
+
+
+def _fail(problems) -> None:
+    for line in report.problem_lines(problems):
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+def _say_recovered(lines) -> None:
+    for line in lines:
+        what = "đã hoàn tất" if line.state == "issued" else "đã hủy (hồ sơ đã đổi)"
+        click.echo(f"! số {line.number_text} năm {line.year} bị gián đoạn lần trước, {what}: {line.case_path}",
+                   err=True)
+
+
+@click.command()
+@click.argument("case", type=click.Path(path_type=Path, exists=True))
+@click.option("--date", "day", callback=_day, metavar="NGÀY",
+              help="Ngày ban hành NNNN-TT-NN (mặc định: hôm nay).")
+@click.option("--number", type=click.IntRange(min=1), default=None,
+              help="Số định cấp (phải còn trống trong năm); mặc định: số kế tiếp của sổ.")
+@register_option
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Thư mục chứa bản dự thảo đã tạo và nơi ghi bản ban hành.")
+@registry_option
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
+def issue(case: Path, day: dt.date | None, number: int | None, register_at: str | None, out: Path,
+          registries: tuple[Path, ...], as_json: bool) -> None:
+    """Cấp số cho dự thảo CASE đã tạo: ghi vào sổ đăng ký, ghi number và date vào case.yaml, tạo bản ban hành.
+
+    Dự thảo phải đã được tạo (qdgen build) và không còn lỗi. Bản dự thảo cũ được giữ trong
+    <out>/.drafts/<hồ sơ>/. Mỗi số chỉ cấp một lần trong năm; hồ sơ đã ban hành không được cấp lại.
+    """
+    from pipeline.build.issue import issue_case
+    from pipeline.build.stages import BuildOptions
+    from pipeline.register.database import opened
+
+    try:
+        with opened(register_at) as engine:
+            issued = issue_case(case, engine, BuildOptions(out=out, registry_dirs=registries), day, number)
+    except InputError as exc:
+        _fail(exc.problems)
+    _say_recovered(issued.recovered)
+    entry, build = issued.entry, issued.build
+    click.echo(f"✓ {case}: đã cấp số {entry.number_text} ngày {vn.short_date(entry.date)} (sổ năm {entry.year})",
+               err=True)
+    for line in report.problem_lines(build.problems):
+        click.echo(line, err=True)
+    if build.status == "failed":
+        click.echo(f"✗ số đã cấp và đã ghi vào hồ sơ, nhưng chưa tạo được bản ban hành; sửa lỗi trên rồi chạy "
+                   f"qdgen build {case} --out {out}.", err=True)
+    else:
+        click.echo(f"  bản ban hành: {build.out_dir}; dữ liệu đặc tả: {issued.metadata}", err=True)
+    if as_json:
+        click.echo(report.to_json({"number": entry.number, "number_text": entry.number_text,
+                                   "date": entry.date.isoformat(), "build": build.status,
+                                   "out": str(build.out_dir) if build.out_dir else None,
+                                   "metadata": str(issued.metadata) if issued.metadata else None}))
+    sys.exit(1 if build.status == "failed" else 0)
+
+
+@click.group()
+def register() -> None:
+    """Sổ đăng ký văn bản đi (Nghị định 30/2020/NĐ-CP, Phụ lục IV): xem, in, cấu hình, hủy số."""
+
+
+def _book_lines(register_at: str | None, year: int | None, symbol: str | None):
+    from pipeline.register.book import entries, series_list
+    from pipeline.register.database import opened
+    from pipeline.register.recovery import resolve_pending
+
+    try:
+        with opened(register_at, create=False) as engine:
+            recovered = resolve_pending(engine)
+            return recovered, entries(engine, year, symbol), series_list(engine)
+    except InputError as exc:
+        _fail(exc.problems)
+
+
+@register.command("list")
+@click.option("--year", type=int, default=None, help="Chỉ năm này.")
+@click.option("--symbol", default=None, help="Chỉ sổ có ký hiệu này (ví dụ QĐ-UBND).")
+@register_option
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON ra stdout.")
+def register_list(year: int | None, symbol: str | None, register_at: str | None, as_json: bool) -> None:
+    """Các số đã cấp, theo sổ, năm và số."""
+    from pipeline.register.export import row
+
+    recovered, lines, _ = _book_lines(register_at, year, symbol)
+    _say_recovered(recovered)
+    if as_json:
+        click.echo(report.to_json([{"organ": line.organ, "symbol": line.symbol, "year": line.year,
+                                    "number": line.number, "number_text": line.number_text, "state": line.state,
+                                    "date": line.date.isoformat(), "subject": line.subject, "note": line.note,
+                                    "case": line.case_path} for line in lines]))
+        return
+    if not lines:
+        click.echo("Sổ chưa có số nào" + (f" năm {year}." if year else "."))
+    for line in lines:
+        cells = row(line)
+        click.echo(f"{cells[0]:>14}  {cells[1]}  {line.subject}" + (f"  [{cells[9]}]" if cells[9] else ""))
+
+
+@register.command("export")
+@click.option("--year", type=int, required=True, help="Năm của sổ.")
+@click.option("--format", "kind", type=click.Choice(["xlsx", "docx"]), required=True, help="Dạng tệp.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Tệp sẽ ghi.")
+@click.option("--symbol", default=None, help="Ký hiệu của sổ, khi có nhiều sổ (ví dụ QĐ-UBND).")
+@register_option
+def register_export(year: int, kind: str, output: Path, symbol: str | None, register_at: str | None) -> None:
+    """Sổ đăng ký văn bản đi của một năm theo mẫu Phụ lục IV (bìa và 10 cột), khổ A4 ngang, sẵn để in."""
+    from pipeline.register.export import Book, write_docx, write_xlsx
+
+    recovered, lines, series = _book_lines(register_at, year, symbol)
+    _say_recovered(recovered)
+    wanted = [s for s in series if symbol in (None, s.symbol)]
+    if len(wanted) != 1:
+        known = ", ".join(f"{s.symbol} ({s.organ})" for s in series) or "chưa có sổ nào"
+        raise click.UsageError(f"chọn một sổ bằng --symbol; các sổ: {known}.")
+    [chosen] = wanted
+    book = Book(chosen, year, tuple(line for line in lines if line.organ == chosen.organ))
+    try:
+        (write_xlsx if kind == "xlsx" else write_docx)(book, output)
+    except OSError as exc:
+        click.echo(f"lỗi: không ghi được {output}: {exc.strerror}.", err=True)
+        sys.exit(1)
+    click.echo(f"✓ {output}: sổ {chosen.symbol} năm {year}, {len(book.lines)} số", err=True)
+
+
+@register.command("series")
+@click.option("--organ", required=True, help="Cơ quan ban hành, như trong quyết định (Ủy ban nhân dân tỉnh …).")
+@click.option("--symbol", required=True, help="Ký hiệu của sổ (ví dụ QĐ-UBND).")
+@click.option("--parent", default=None, help="Tên cơ quan chủ quản trực tiếp (in trên bìa sổ).")
+@click.option("--code", default=None, help="Mã định danh của cơ quan (tối đa 13 ký tự, Phụ lục VI).")
+@click.option("--volume", type=click.IntRange(min=1), default=None, help="Quyển số.")
+@click.option("--future-days", type=click.IntRange(min=0), default=None,
+              help="Số ngày tối đa ngày ban hành được sau hôm nay (mặc định 0: không ghi ngày tương lai).")
+@register_option
+def register_series(organ: str, symbol: str, parent: str | None, code: str | None, volume: int | None,
+                    future_days: int | None, register_at: str | None) -> None:
+    """Tạo hoặc sửa một sổ (cơ quan + ký hiệu): bìa sổ, mã định danh, số ngày được ghi trước."""
+    from pipeline.register.book import configure_series
+    from pipeline.register.database import opened
+
+    if code is not None and len(code) > 13:
+        raise click.BadParameter("mã định danh tối đa 13 ký tự (NĐ 30 Phụ lục VI).", param_hint="--code")
+    try:
+        with opened(register_at) as engine:
+            info = configure_series(engine, organ, symbol, parent_organ=parent, organ_code=code, volume=volume,
+                                    future_days=future_days)
+    except InputError as exc:
+        _fail(exc.problems)
+    click.echo(f"✓ sổ {info.symbol} của {info.organ}: cơ quan chủ quản {info.parent_organ or '—'}, "
+               f"mã {info.organ_code or '—'}, quyển {info.volume:02d}, ghi trước tối đa {info.future_days} ngày")
+
+
+@register.command("cancel")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--year", type=int, required=True, help="Năm của số.")
+@click.option("--reason", required=True, help="Lý do hủy (ghi vào cột Ghi chú).")
+@click.option("--symbol", default=None, help="Ký hiệu của sổ, khi có nhiều sổ.")
+@register_option
+def register_cancel(number: int, year: int, reason: str, symbol: str | None, register_at: str | None) -> None:
+    """Hủy một số cấp nhầm: dòng vẫn ở trong sổ với lý do ở cột Ghi chú, số không bao giờ được cấp lại."""
+    from pipeline.register.book import entries, set_state
+    from pipeline.register.database import opened
+    from pipeline.register.schema import CANCELLED
+
+    try:
+        with opened(register_at, create=False) as engine:
+            found = [line for line in entries(engine, year, symbol) if line.number == number]
+            if len(found) != 1:
+                click.echo(f"lỗi: sổ năm {year} {'không có' if not found else 'có nhiều sổ có'} số {number:02d}"
+                           + ("; chọn bằng --symbol." if found else "."), err=True)
+                sys.exit(1)
+            line = set_state(engine, found[0].id, CANCELLED, reason)
+    except InputError as exc:
+        _fail(exc.problems)
+    click.echo(f"✓ số {line.number_text} năm {year} đã hủy: {reason}")
+    click.echo(f"  hồ sơ {line.case_path} vẫn ghi số này: sửa number về null nếu cần cấp lại.", err=True)

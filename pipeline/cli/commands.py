@@ -494,3 +494,9 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(report.to_json([result.to_json() for result in results]))
     sys.exit(1 if failed else 0)
+
+
+from pipeline.cli.register import issue, register  # after main: they use the options above
+
+main.add_command(issue)
+main.add_command(register)

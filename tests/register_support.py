@@ -7,9 +7,11 @@ so the cluster belongs to the `postgres` user and its programs run through `runu
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build.stages import BuildOptions, build_cases
+from tests.conftest import BUILD_DAY
+
 _names = itertools.count(1)
+ISSUE_DAY = dt.date(2024, 3, 8)
 
 
 def _postgres_bin() -> Path | None:
@@ -67,3 +73,25 @@ def register_url(kind: str, tmp_path: Path, request) -> str:
     if kind == "sqlite":
         return str(tmp_path / "register.sqlite3")
     return new_postgres_database(request.getfixturevalue("postgres"))
+
+
+def draft_cases(case_copy, count: int) -> list[Path]:
+    """`count` drafts of the general decision (number null, month known), each in its own case folder."""
+    source = case_copy("lang-son-2024-khen-thuong")
+    text = source.joinpath("case.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^number: \d+$", "number: null", text).replace(
+        "date: 2024-03-08", "date: 2024-03\nas_of: 2024-03-07   # re-creates a March 2024 draft")
+    cases = []
+    for index in range(1, count + 1):
+        folder = source.with_name(f"khen-thuong-{index:02d}")
+        folder.mkdir()
+        folder.joinpath("case.yaml").write_text(text, encoding="utf-8")
+        cases.append(folder)
+    return cases
+
+
+def build_drafts(cases: list[Path], out: Path) -> BuildOptions:
+    options = BuildOptions(out=out, build_day=BUILD_DAY)
+    results = build_cases(cases, options)
+    assert {r.status for r in results} == {"built"}, [p.message for r in results for p in r.problems]
+    return options

@@ -4,52 +4,29 @@ leaves no half-issued case once the register is next opened."""
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
-import re
 import signal
 from pathlib import Path
 
 import pytest
 
 from pipeline.build.issue import issue_case
-from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.build.stages import BuildOptions
 from pipeline.inputs.load import read_case
 from pipeline.register.book import entries
 from pipeline.register.database import open_register, opened
 from pipeline.register.recovery import resolve_pending
 from pipeline.register.schema import ISSUED, PENDING
-from tests.conftest import BUILD_DAY
 from tests.register_support import (
+    ISSUE_DAY,
+    build_drafts,
+    draft_cases,
     postgres,  # noqa: F401  (the session's PostgreSQL server)
     register_url,
 )
 
-ISSUE_DAY = dt.date(2024, 3, 8)
 DATABASES = ["sqlite", "postgresql"]
-
-
-def draft_cases(case_copy, count: int) -> list[Path]:
-    """`count` drafts of the general decision (number null, month known), each in its own case folder."""
-    source = case_copy("lang-son-2024-khen-thuong")
-    text = source.joinpath("case.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^number: \d+$", "number: null", text).replace(
-        "date: 2024-03-08", "date: 2024-03\nas_of: 2024-03-07   # re-creates a March 2024 draft")
-    cases = []
-    for index in range(1, count + 1):
-        folder = source.with_name(f"khen-thuong-{index:02d}")
-        folder.mkdir()
-        folder.joinpath("case.yaml").write_text(text, encoding="utf-8")
-        cases.append(folder)
-    return cases
-
-
-def build_drafts(cases: list[Path], out: Path) -> BuildOptions:
-    options = BuildOptions(out=out, build_day=BUILD_DAY)
-    results = build_cases(cases, options)
-    assert {r.status for r in results} == {"built"}, [p.message for r in results for p in r.problems]
-    return options
 
 
 def _issue_at_the_barrier(url: str, case: Path, options: BuildOptions, barrier) -> None:

@@ -142,7 +142,11 @@ def write_docx(book: Book, path: Path) -> None:
         header._tr.get_or_add_trPr().append(repeat)
         _fill(header.cells, values, bold=header is table.rows[0], centred=True)
     for line in book.lines:
-        _fill(table.add_row().cells, row(line), bold=False, centred=False)
+        added = table.add_row()
+        whole = OxmlElement("w:cantSplit")  # a line of the book is never broken over two pages
+        whole.set(qn("w:val"), "true")
+        added._tr.get_or_add_trPr().append(whole)
+        _fill(added.cells, row(line), bold=False, centred=False)
     table.autofit = False
     for index, width in enumerate(WIDTHS_MM):
         table.columns[index].width = Mm(width)  # the grid LibreOffice lays out by

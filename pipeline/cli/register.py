@@ -201,3 +201,20 @@ def register_cancel(number: int, year: int, reason: str, symbol: str | None, reg
         _fail(exc.problems)
     click.echo(f"✓ số {line.number_text} năm {year} đã hủy: {reason}")
     click.echo(f"  hồ sơ {line.case_path} vẫn ghi số này: sửa number về null nếu cần cấp lại.", err=True)
+
+
+def with_register_check(results: list, register_at: str) -> list:
+    """`qdgen check --register`: each result with DOC-02 (a number used once a year, per the register)."""
+    import dataclasses
+
+    from pipeline.register.database import describe, opened, register_url
+    from pipeline.register.numbers import number_problems
+
+    try:
+        with opened(register_at, create=False) as engine:
+            found = number_problems([result.path for result in results], engine,
+                                    describe(register_url(register_at)))
+    except InputError as exc:
+        _fail(exc.problems)
+    return [dataclasses.replace(result, problems=result.problems + found.get(result.path, ()))
+            for result in results]

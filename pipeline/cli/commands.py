@@ -468,7 +468,9 @@ def _docx_files(paths: tuple[Path, ...]) -> list[Path]:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout.")
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--register", "register_at", metavar="SỔ", default=None,
+              help="Sổ đăng ký văn bản đi (tệp hoặc postgresql://…): kiểm tra thêm DOC-02, số không trùng trong năm.")
+def check(paths: tuple[Path, ...], as_json: bool, register_at: str | None) -> None:
     """Kiểm tra thể thức Nghị định 30/2020/NĐ-CP của các tệp .docx (do máy tạo hay gõ bằng Word).
 
     PATHS là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Một quyết định và các phụ lục ở tệp
@@ -483,6 +485,10 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     if not files:
         raise click.UsageError("không có tệp .docx nào trong các thư mục đã cho.")
     results = check_files(files)
+    if register_at:
+        from pipeline.cli.register import with_register_check
+
+        results = with_register_check(results, register_at)
     for result in results:
         kind = KIND_NAMES[result.kind] if result.kind else "không đọc được"
         mark = "✓" if result.passed else "✗"

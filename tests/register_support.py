@@ -33,8 +33,8 @@ def _postgres_bin() -> Path | None:
 
 @pytest.fixture(scope="session")
 def postgres():
-    """The socket folder of a running throw-away PostgreSQL server (skips only if PostgreSQL is absent:
-    scripts/setup.sh installs it)."""
+    """The socket folder of a running throw-away PostgreSQL server (scripts/setup.sh installs PostgreSQL;
+    without it the tests fail rather than skip)."""
     binaries = _postgres_bin()
     if binaries is None:
         pytest.fail("PostgreSQL is not installed: run scripts/setup.sh")

@@ -110,6 +110,25 @@ def test_an_unbuilt_or_invalid_draft_gets_no_number(runner, case_copy, tmp_path)
         assert entries(engine) == ()
 
 
+def test_a_subject_longer_than_the_e_office_field_gets_no_number(runner, case_copy, tmp_path):
+    [case] = draft_cases(case_copy, 1)
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    long_subject = "Về việc tặng Bằng khen cho " + "các tập thể dẫn đầu, " * 25
+    (case / "case.yaml").write_text(text.replace("subject: Về việc tặng Bằng khen cho các tập thể dẫn đầu Chỉ số "
+                                                 "cải cách hành chính năm 2023", f"subject: {long_subject}"),
+                                    encoding="utf-8")
+    out, register = tmp_path / "out", tmp_path / "register.sqlite3"
+    build_drafts([case], out)
+    before = _snapshot(case, register, out)
+    result = _issue(runner, case, register, out, "--date", "2024-03-08")
+    assert result.exit_code == 1 and "[metadata.too_long]" in result.stderr
+    assert "Trường 8 «Trích yếu nội dung» (Subject) tối đa 500 ký tự" in result.stderr
+    assert "case.yaml:" in result.stderr and ": subject:" in result.stderr
+    with opened(str(register)) as engine:
+        assert entries(engine) == ()
+    assert _snapshot(case, register, out)[0::2] == before[0::2]
+
+
 def test_a_date_too_far_ahead_is_refused_until_the_office_allows_it(case_copy, tmp_path):
     [case] = draft_cases(case_copy, 1)
     options = dataclasses.replace(build_drafts([case], tmp_path / "out"), build_day=dt.date(2024, 3, 1))

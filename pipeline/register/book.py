@@ -15,7 +15,7 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -214,13 +214,3 @@ def entries_of_case(engine: Engine, case_path: str) -> tuple[Registered, ...]:
         query = (select(Entry, Series).join(Series, Entry.series_id == Series.id)
                  .where(Entry.case_path == case_path).order_by(Entry.id))
         return tuple(_registered(entry, series) for entry, series in session.execute(query))
-
-
-def years(engine: Engine) -> tuple[int, ...]:
-    with Session(engine) as session:
-        return tuple(session.scalars(select(Entry.year).group_by(Entry.year).order_by(Entry.year)))
-
-
-def count(engine: Engine) -> int:
-    with Session(engine) as session:
-        return session.scalar(select(func.count()).select_from(Entry)) or 0

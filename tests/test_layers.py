@@ -21,7 +21,7 @@ LAYERS = {
 }
 SAME_LAYER = {("domain", "kinds"), ("kinds", "domain"), ("check", "ooxml"), ("check", "nd30"),
               ("archive", "inputs"), ("archive", "outputs"), ("inputs", "ooxml"),
-              ("register", "inputs"), ("register", "check"),
+              ("register", "inputs"), ("register", "check"), ("register", "nd30"),
               ("__main__", "cli")}
 PURE_FORBIDDEN = {"yaml", "openpyxl", "docx", "docxtpl", "lxml", "subprocess", "jinja2", "click", "pikepdf",
                   "ruamel"}

@@ -156,6 +156,21 @@ def test_a_cancelled_number_stays_in_the_book_and_is_never_given_again(runner, c
     assert "08/QĐ-UBND" in listed
 
 
+def test_the_register_is_found_where_the_clerk_works_or_where_qdgen_register_says(runner, case_copy, tmp_path,
+                                                                                  monkeypatch):
+    first, second = draft_cases(case_copy, 2)
+    out = tmp_path / "out"
+    build_drafts([first, second], out)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QDGEN_REGISTER", raising=False)
+    assert runner.invoke(main, ["issue", str(first), "--out", str(out), "--date", "2024-03-08"]).exit_code == 0
+    assert (tmp_path / "register.sqlite3").exists()
+    monkeypatch.setenv("QDGEN_REGISTER", str(tmp_path / "shared.sqlite3"))
+    assert runner.invoke(main, ["issue", str(second), "--out", str(out), "--date", "2024-03-08"]).exit_code == 0
+    with opened(str(tmp_path / "shared.sqlite3"), create=False) as engine:
+        assert [line.number_text for line in entries(engine)] == ["01/QĐ-UBND"]  # a register of its own
+
+
 def test_a_file_that_is_not_a_register_is_refused_untouched(runner, case_copy, tmp_path):
     [case] = draft_cases(case_copy, 1)
     out = tmp_path / "out"

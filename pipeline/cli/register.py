@@ -30,7 +30,8 @@ def _fail(problems) -> None:
 
 def _say_recovered(lines) -> None:
     for line in lines:
-        what = "đã hoàn tất" if line.state == "issued" else "đã hủy (hồ sơ đã đổi)"
+        what = ("đã hoàn tất; tạo bản ban hành bằng qdgen build" if line.state == "issued"
+                else "đã hủy (hồ sơ đã đổi)")
         click.echo(f"! số {line.number_text} năm {line.year} bị gián đoạn lần trước, {what}: {line.case_path}",
                    err=True)
 

@@ -142,9 +142,10 @@ def test_a_date_too_far_ahead_is_refused_until_the_office_allows_it(case_copy, t
         assert issue_case(case, engine, options, day=ISSUE_DAY).entry.number_text == "01/QĐ-UBND"
 
 
-def test_a_cancelled_number_stays_in_the_book_and_is_never_given_again(runner, case_copy, tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_cancelled_number_stays_in_the_book_and_is_never_given_again(kind, runner, case_copy, tmp_path, request):
     first, second = draft_cases(case_copy, 2)
-    out, register = tmp_path / "out", tmp_path / "register.sqlite3"
+    out, register = tmp_path / "out", register_url(kind, tmp_path, request)
     build_drafts([first, second], out)
     assert _issue(runner, first, register, out, "--date", "2024-03-08", "--number", "7").exit_code == 0
     cancel = runner.invoke(main, ["register", "cancel", "7", "--year", "2024", "--reason", "Cấp nhầm",
@@ -215,3 +216,12 @@ def test_a_database_that_cannot_be_reached_is_named_with_the_reason(runner, tmp_
 def test_the_migrations_create_exactly_the_tables_the_code_uses(kind, tmp_path, request):
     with opened(register_url(kind, tmp_path, request)) as engine, engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_server_lost_half_way_is_a_problem_not_a_traceback(runner, tmp_path, request):
+    url = register_url("postgresql", tmp_path, request)
+    with pytest.raises(InputError) as refused, opened(url) as engine, engine.connect() as connection:
+        connection.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+    [problem] = refused.value.problems
+    assert problem.code == "register.unreachable" and "Không mở được sổ đăng ký postgresql://" in problem.message
+    assert "terminating connection" in problem.message

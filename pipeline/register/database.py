@@ -98,10 +98,13 @@ def open_register(value: str | None, create: bool = True) -> Engine:
 
 @contextmanager
 def opened(value: str | None, create: bool = True) -> Iterator[Engine]:
-    """`open_register` for the length of a `with` block; its connections closed at the end."""
+    """`open_register` for the length of a `with` block; its connections closed at the end. A database
+    error inside the block (the server gone half-way, a lock never released) becomes a Problem too."""
     engine = open_register(value, create)
     try:
         yield engine
+    except DBAPIError as exc:
+        raise _database_error(exc, register_url(value), engine.url.get_backend_name()) from None
     finally:
         engine.dispose()
 

@@ -63,6 +63,7 @@ def test_a_clerk_issues_a_built_draft_and_the_draft_build_is_kept(runner, case_c
     for field in metadata["truong"] + [f for recipient in metadata["noi_nhan"] for f in recipient]:
         assert field["gia_tri"] is None or len(str(field["gia_tri"])) <= field["do_dai"], field
     assert metadata["noi_nhan"][0][1]["gia_tri"] == "Như Điều 3"
+    assert fields["IssuedAmount"]["gia_tri"] == 7  # 5 nơi nhận + 2 bản lưu (VT, NC)
     assert [f["ten"] for f in metadata["noi_nhan"][0]] == [f.name for f in RECIPIENT_FIELDS]
 
     again = _issue(runner, case, register, out)
@@ -108,6 +109,19 @@ def test_an_unbuilt_or_invalid_draft_gets_no_number(runner, case_copy, tmp_path)
     assert "[registry.replaced]" in result.stderr
     with opened(str(register)) as engine:
         assert entries(engine) == ()
+
+
+def test_the_case_may_say_how_many_copies_are_issued(runner, case_copy, tmp_path):
+    [case] = draft_cases(case_copy, 1)
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    (case / "case.yaml").write_text(text.replace("archive: {keep: [VT, NC], drafter: TPT}",
+                                                 "archive: {keep: [VT, NC], drafter: TPT, copies: 12}"),
+                                    encoding="utf-8")
+    out, register = tmp_path / "out", tmp_path / "register.sqlite3"
+    build_drafts([case], out)
+    assert _issue(runner, case, register, out, "--date", "2024-03-08").exit_code == 0
+    with opened(str(register)) as engine:
+        assert [line.copies for line in entries(engine)] == [12]
 
 
 def test_a_subject_longer_than_the_e_office_field_gets_no_number(runner, case_copy, tmp_path):

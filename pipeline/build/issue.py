@@ -137,5 +137,5 @@ def _outgoing(case: Case, decision: Decision, day: dt.date) -> Outgoing:
     keep = ", ".join(case.archive.keep) + (f" ({case.archive.drafter})" if case.archive.drafter else "")
     return Outgoing(organ=decision.organ, symbol=decision.symbol, date=day, type_name=TYPE_NAME,
                     subject=decision.subject, signer=f"{decision.signature.title} {decision.signature.name}",
-                    recipients=recipients, archive_units=keep, copies=len(recipients) + len(case.archive.keep),
+                    recipients=recipients, archive_units=keep, copies=case.archive.copies or len(recipients) + len(case.archive.keep),
                     case_path=str(case.path.resolve()), case_digest=case_digest(case.path))

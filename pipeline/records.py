@@ -98,6 +98,7 @@ class Proposal:
 class ArchiveNote:
     keep: tuple[str, ...]
     drafter: str | None = None
+    copies: int | None = None  # số lượng bản phát hành; None: one per nơi nhận and bản lưu
 
 
 @dataclass(frozen=True, slots=True)

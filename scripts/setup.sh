@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(
   libreoffice-writer-nogui   # PDF/A archive copies (driven headless)
+  libreoffice-calc-nogui     # the exported register (.xlsx) opened in the tests
+  postgresql                 # a shared outgoing register; the tests start a throw-away server of their own
   fonts-liberation2          # Liberation Serif: Times New Roman metrics, every Vietnamese letter
   poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
   libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests

@@ -34,6 +34,7 @@ from pipeline.kinds.cong_bo_chi_so import rank_index
 from pipeline.kinds.registry import kind_named
 from pipeline.ooxml.package import CoreProperties
 from pipeline.ooxml.render import context_of, load_template, render
+from pipeline.outputs.drafts import keep_draft
 from pipeline.outputs.manifest import MANIFEST, Manifest, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
 from pipeline.outputs.targets import case_inputs, shared_targets, target_problems
@@ -227,6 +228,9 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
     if prepared.decision is None:
         return CaseResult(path, BuildStatus.FAILED, target, reasons=why if previous else (),
                           problems=prepared.problems)
+    if case.is_issued and previous is not None and previous.decision.is_draft:
+        keep_draft(target)  # the draft built before issuing is history (<out>/.drafts/<case>/n), not a block
+        previous = None
     if case.is_issued and previous is not None:
         return CaseResult(path, BuildStatus.FAILED, target, reasons=why, problems=prepared.problems + (Problem(
             ISSUED_CHANGED,

@@ -25,8 +25,10 @@ def docx_files(paths: tuple[Path, ...]) -> list[Path]:
 
 @click.command(cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=FilePath(), metavar="TỆP_HOẶC_THƯ_MỤC...")
+@click.option("--register", "register_at", metavar="SỔ", default=None,
+              help="Sổ đăng ký văn bản đi (tệp hoặc postgresql://…): kiểm tra thêm DOC-02, số không trùng trong năm.")
 @json_option
-def check(paths: tuple[Path, ...]) -> Outcome:
+def check(paths: tuple[Path, ...], register_at: str | None) -> Outcome:
     """Kiểm tra thể thức Nghị định 30/2020/NĐ-CP của các tệp .docx (do máy tạo hay gõ bằng Word).
 
     Mỗi đối số là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Một quyết định và các phụ lục ở
@@ -41,6 +43,10 @@ def check(paths: tuple[Path, ...]) -> Outcome:
     if not files:
         raise click.UsageError("không có tệp .docx nào trong các thư mục đã cho.")
     results = check_files(files)
+    if register_at:
+        from pipeline.cli.register import with_register_check
+
+        results = with_register_check(results, register_at)
     for result in results:
         kind = KIND_NAMES[result.kind] if result.kind else "không đọc được"
         mark = "✓" if result.passed else "✗"

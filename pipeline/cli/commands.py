@@ -17,6 +17,7 @@ from pipeline.cli.basis import basis
 from pipeline.cli.building import build, regenerate, validate
 from pipeline.cli.checking import check
 from pipeline.cli.group import Qdgen
+from pipeline.cli.register import issue, register
 from pipeline.cli.scores import rank, scoresheet
 
 
@@ -27,5 +28,6 @@ def main() -> None:
     """Soạn Quyết định QĐ-UBND và Phụ lục đúng thể thức Nghị định 30/2020/NĐ-CP."""
 
 
-for command in (build, validate, basis, regenerate, archive, preview, rank, scoresheet, check):
+for command in (build, validate, basis, regenerate, archive, preview, rank, scoresheet, check, issue,
+                register):
     main.add_command(command)

@@ -5,6 +5,7 @@ the permissions the clerk's umask gives (a replaced file keeps its own).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -53,6 +54,19 @@ def rewrite_legal_basis(path: Path, groups: Sequence[Sequence[str] | None]) -> N
             replacement = CommentedSeq(group)
             replacement.fa.set_flow_style()
             lines[index] = replacement
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    _replace_atomically(path, buffer.getvalue().encode("utf-8"))
+
+
+def write_number_and_date(path: Path, number: int, day: dt.date) -> None:
+    """Record a registered number and its date in the case (a pinned draft `as_of` goes: from now on the
+    căn cứ are checked on the decision's date), keeping the rest."""
+    yaml = _yaml()
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    data["number"] = number
+    data["date"] = day
+    data.pop("as_of", None)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     _replace_atomically(path, buffer.getvalue().encode("utf-8"))

@@ -109,7 +109,7 @@ def _case_record(model: CaseBase, document: YamlDocument) -> Case:
         executors=model.executors or default_executors(date),
         signer=Signer(model.signer.name, model.signer.title, model.signer.sign_for),
         recipients=model.recipients,
-        archive=ArchiveNote(model.archive.keep, model.archive.drafter),
+        archive=ArchiveNote(model.archive.keep, model.archive.drafter, model.archive.copies),
         scores=frozen_map(scores),
         agencies=base / agencies if agencies else None,
         agency_groups=default_groups(date),

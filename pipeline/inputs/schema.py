@@ -102,6 +102,7 @@ class SignerModel(_Model):
 class ArchiveModel(_Model):
     keep: tuple[Line, ...] = ("VT",)
     drafter: Line | None = None
+    copies: Annotated[int, Strict(), Field(ge=1, le=999)] | None = None  # số lượng bản, when not nơi nhận + lưu
 
 
 class ScoreSourceModel(_Model):

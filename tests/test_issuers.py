@@ -141,3 +141,21 @@ def test_a_bad_issuer_is_refused_at_its_line(tmp_path, edit, code, key, words):
     [problem] = [p for p in result.problems if p.code == code]
     assert (problem.location.key, problem.location.line) == (key, _line_of(folder, key.split(".")[1] + ":"))
     assert words in f"{problem.message} {problem.hint}"
+
+
+LANG_SON_2025 = CASES / "lang-son-2025-sipas-par"
+
+
+def test_the_2025_publication_ranks_the_merged_departments_and_the_communes_and_checks_clean(built):
+    folder = built / LANG_SON_2025.name
+    decision = "\n".join(_lines(folder / "quyet-dinh.docx"))
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;" in decision
+    assert "Chủ tịch Ủy ban nhân dân các xã, phường chịu trách nhiệm thi hành" in decision
+    assert "huyện" not in decision.replace("các huyện, thành phố trên địa bàn tỉnh Lạng Sơn;", "")  # QĐ 1699's title
+    par = _lines(folder / "phu-luc-2-par.docx")
+    assert "II. UBND XÃ, PHƯỜNG" in par and not any("huyện" in line.casefold() for line in par)
+    listed = {line for line in par if line.startswith("UBND ")}
+    assert len(listed) == 65 and {"UBND xã Đồng Đăng", "UBND phường Tam Thanh"} <= listed
+    assert "Sở Tài chính" in par and "Sở Kế hoạch và Đầu tư" not in par
+    for name in ("quyet-dinh.docx", "phu-luc-1-sipas.docx", "phu-luc-2-par.docx"):
+        assert check_docx(folder / name).problems == (), name

@@ -29,11 +29,11 @@ def _lines(path: Path) -> list[str]:
 @pytest.mark.parametrize("case, organ, place, authority, office", [
     ("lang-son-2024-khen-thuong", "TỈNH LẠNG SƠN", "Lạng Sơn", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", None),
     (HA_NOI.name, "THÀNH PHỐ HÀ NỘI", "Hà Nội", "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
-     "Chánh Văn phòng Ủy ban nhân dân thành phố, Thủ trưởng các sở, ban, ngành, "
-     "Chủ tịch Ủy ban nhân dân các xã, phường chịu trách nhiệm"),
+     ("Chánh Văn phòng Ủy ban nhân dân thành phố, Thủ trưởng các sở, ban, ngành, "
+     "Chủ tịch Ủy ban nhân dân các xã, phường chịu trách nhiệm")),
     (DONG_DANG.name, "XÃ ĐỒNG ĐĂNG", "Đồng Đăng", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ ĐỒNG ĐĂNG",
-     "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, Trưởng các phòng chuyên môn thuộc Ủy ban nhân "
-     "dân xã, Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm"),
+     ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, Trưởng các phòng chuyên môn thuộc Ủy ban nhân "
+     "dân xã, Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm")),
 ])
 def test_header_authority_place_and_executors_follow_the_issuer(built, case, organ, place, authority, office):
     lines = _lines(built / case / "quyet-dinh.docx")

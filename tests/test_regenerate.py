@@ -112,5 +112,5 @@ def test_a_2023_publication_moved_past_july_2025_names_the_agencies_that_cease_a
     assert "có 18 cơ quan không còn" in agencies
     wording = [item for item in plan.decisions if item.startswith("Câu chữ chuẩn tự đổi")]
     assert wording == ([] if date == "2026-02" else [
-        "Câu chữ chuẩn tự đổi theo ngày mới: «Ủy ban nhân dân các huyện, thành phố» → «Ủy ban nhân dân các xã, "
-        "phường»; «Chủ tịch Ủy ban nhân dân các huyện, thành phố» → «Chủ tịch Ủy ban nhân dân các xã, phường»."])
+        ("Câu chữ chuẩn tự đổi theo ngày mới: «Ủy ban nhân dân các huyện, thành phố» → «Ủy ban nhân dân các xã, "
+        "phường»; «Chủ tịch Ủy ban nhân dân các huyện, thành phố» → «Chủ tịch Ủy ban nhân dân các xã, phường».")])

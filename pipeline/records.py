@@ -95,11 +95,6 @@ class Issuer:
         return f"{self.commune_kind} {self.commune}" if self.commune else self.province_title
 
     @property
-    def unit_kind(self) -> str:
-        """`tỉnh`, `thành phố`, `xã`, `phường` …: how "Ủy ban nhân dân tỉnh" is shortened within its own text."""
-        return self.commune_kind if self.commune else self.province_kind
-
-    @property
     def committee(self) -> str:
         """`Ủy ban nhân dân tỉnh Lạng Sơn` (NĐ 30, Phụ lục I, I.2a: the organ's full official name)."""
         return f"Ủy ban nhân dân {self.unit}"
@@ -111,7 +106,7 @@ class Issuer:
         Hồ Chí Minh`)."""
         name = self.commune or self.province
         if any(ch.isdigit() for ch in name) or name in NAMED_AFTER_PEOPLE:
-            return (self.unit[:1].upper() + self.unit[1:])
+            return self.unit[:1].upper() + self.unit[1:]
         return name
 
 

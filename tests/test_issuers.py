@@ -12,7 +12,9 @@ import pytest
 
 from pipeline.build.stages import BuildOptions, build_cases
 from pipeline.check.checker import check_docx
-from pipeline.problems import Severity
+from pipeline.inputs.agencies import read_agencies
+from pipeline.problems import InputError, Severity
+from pipeline.records import Issuer
 from tests.conftest import BUILD_DAY, CASES, ROOT
 
 HA_NOI = CASES / "ha-noi-2026-quyet-dinh"
@@ -87,8 +89,8 @@ def _build(tmp_path: Path, folder: Path):
     return result
 
 
-def _line_of(folder: Path, prefix: str) -> int:
-    lines = (folder / "case.yaml").read_text(encoding="utf-8").splitlines()
+def _line_of(folder: Path, prefix: str, name: str = "case.yaml") -> int:
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, start=1) if line.strip().startswith(prefix))
 
 
@@ -170,3 +172,24 @@ def test_the_2025_publication_ranks_the_merged_departments_and_the_communes_and_
     assert "Sở Tài chính" in par and "Sở Kế hoạch và Đầu tư" not in par
     for name in ("quyet-dinh.docx", "phu-luc-1-sipas.docx", "phu-luc-2-par.docx"):
         assert check_docx(folder / name).problems == (), name
+
+
+@pytest.mark.parametrize("issuer, place", [
+    (Issuer("Hồ Chí Minh", "chu-tich", "thành phố"), "Thành phố Hồ Chí Minh"),  # Phụ lục I's own example
+    (Issuer("Hồ Chí Minh", "chu-tich", "thành phố", "Sài Gòn", "phường"), "Sài Gòn"),
+    (Issuer("Cà Mau", "uy-ban", "tỉnh", "1", "phường"), "Phường 1"),  # a unit named by a number
+    (Issuer("Quảng Ninh", "uy-ban", "tỉnh", "Vân Đồn", "đặc khu"), "Vân Đồn"),
+])
+def test_the_place_name_is_the_units_name_unless_it_is_a_number_or_a_person(issuer, place):
+    assert issuer.place == place
+
+
+def test_an_agency_list_whose_period_ends_before_it_begins_is_refused_at_its_line(tmp_path):
+    listed = tmp_path / "co-quan.yaml"
+    listed.write_text(AGENCIES_2025.read_text(encoding="utf-8").replace(
+        "valid_from: 2025-07-01", "valid_from: 2025-07-01\nvalid_until: 2025-06-30"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_agencies(listed)
+    [problem] = raised.value.problems
+    assert problem.code == "agencies.dates_reversed"
+    assert problem.location.line == _line_of(listed.parent, "valid_until:", listed.name)

@@ -69,10 +69,45 @@ class LegalDocument:
         return Location(file=self.where.file, line=self.key_lines.get(key, self.where.line), key=key)
 
 
+NAMED_AFTER_PEOPLE = frozenset({"Hồ Chí Minh"})
+"""Provincial-level units named after a person: their địa danh keeps the kind (Phụ lục I, I.4a)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Issuer:
-    province: str
+    """The People's Committee that issues the decision: a province's or centrally-run city's, or a commune's
+    (xã, phường, đặc khu) within one. Kinds come from the administrative units data, not from the case."""
+
+    province: str  # the name only: "Lạng Sơn", "Hà Nội"
     authority: str  # "chu-tich" | "uy-ban"
+    province_kind: str = "tỉnh"  # "tỉnh" | "thành phố"
+    commune: str | None = None  # the name only: "Đồng Đăng"
+    commune_kind: str | None = None  # "xã" | "phường" | "đặc khu" | "thị trấn"
+
+    @property
+    def province_title(self) -> str:
+        """`tỉnh Lạng Sơn`, `thành phố Hà Nội`."""
+        return f"{self.province_kind} {self.province}"
+
+    @property
+    def unit(self) -> str:
+        """The unit whose People's Committee issues: `tỉnh Lạng Sơn`, `thành phố Hà Nội`, `xã Đồng Đăng`."""
+        return f"{self.commune_kind} {self.commune}" if self.commune else self.province_title
+
+    @property
+    def committee(self) -> str:
+        """`Ủy ban nhân dân tỉnh Lạng Sơn` (NĐ 30, Phụ lục I, I.2a: the organ's full official name)."""
+        return f"Ủy ban nhân dân {self.unit}"
+
+    @property
+    def place(self) -> str:
+        """The địa danh of the date line (Phụ lục I, I.4a): the official name of the unit where the committee
+        sits, its kind written out when the name is a number or a person's name (`Phường 1`, `Thành phố
+        Hồ Chí Minh`)."""
+        name = self.commune or self.province
+        if any(ch.isdigit() for ch in name) or name in NAMED_AFTER_PEOPLE:
+            return self.unit[:1].upper() + self.unit[1:]
+        return name
 
 
 @dataclass(frozen=True, slots=True)

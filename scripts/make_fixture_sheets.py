@@ -17,6 +17,9 @@ Writes, from fixtures/agencies/lang-son-2023.yaml and fixtures/criteria/lang-son
   Sở Xây dựng and Sở Y tế have the same components in another order, so the same index.
 - fixtures/cases/lang-son-2020-par/par-2020.xlsx: like par-2023.xlsx with other sample points
   (the case uses the same criteria set) and no deliberate ties.
+- fixtures/cases/lang-son-2025-sipas-par/par-2025.xlsx and sipas-2025.xlsx: the same two kinds of sheet for
+  the agencies of fixtures/agencies/lang-son-2025.yaml (post-merger departments, 65 communes and wards)
+  scored on the sample set fixtures/criteria/lang-son/par-2025.yaml; no deliberate ties but SIPAS's.
 
 Every sheet says in a visible row above its header that the figures are samples. Points come from
 `random.Random` with fixed seeds, so each run writes the same bytes. openpyxl cannot compute
@@ -51,6 +54,9 @@ AGENCIES = ROOT / "fixtures/agencies/lang-son-2023.yaml"
 CRITERIA = ROOT / "fixtures/criteria/lang-son/par-2023.yaml"
 CASE_2023 = ROOT / "fixtures/cases/lang-son-2023-sipas-par"
 CASE_2020 = ROOT / "fixtures/cases/lang-son-2020-par"
+AGENCIES_2025 = ROOT / "fixtures/agencies/lang-son-2025.yaml"
+CRITERIA_2025 = ROOT / "fixtures/criteria/lang-son/par-2025.yaml"
+CASE_2025 = ROOT / "fixtures/cases/lang-son-2025-sipas-par"
 SAMPLE_NOTE = ("SỐ LIỆU MẪU để thử công cụ, không phải kết quả thẩm định thật: điểm của các cơ quan chưa "
                "được công bố trong tài liệu của dự án.")
 NOT_ASSESSED = {"Sở Ngoại vụ": "6.2.3", "Ban Dân tộc": "3.6; 6.2.3"}
@@ -72,6 +78,11 @@ def main() -> None:
     for path in (CASE_2023 / "par-2023.xlsx", CASE_2020 / "par-2020.xlsx"):
         _check(path, read_par_sheet(path, criteria, agencies)[1])
     _check(CASE_2023 / "sipas-2023.xlsx", read_sipas_sheet(CASE_2023 / "sipas-2023.xlsx", agencies)[1])
+    agencies_2025, criteria_2025 = read_agencies(AGENCIES_2025), read_criteria(CRITERIA_2025)
+    _write(CASE_2025 / "par-2025.xlsx", par_sheet(criteria_2025, agencies_2025, seed=2025, ties=(), special=False))
+    _write(CASE_2025 / "sipas-2025.xlsx", sipas_sheet(agencies_2025, seed=2025))
+    _check(CASE_2025 / "par-2025.xlsx", read_par_sheet(CASE_2025 / "par-2025.xlsx", criteria_2025, agencies_2025)[1])
+    _check(CASE_2025 / "sipas-2025.xlsx", read_sipas_sheet(CASE_2025 / "sipas-2025.xlsx", agencies_2025)[1])
 
 
 def par_sheet(criteria: CriteriaSet, agencies: AgencyList, seed: int, ties: tuple[tuple[str, str], ...],

@@ -92,3 +92,25 @@ def test_plan_states_are_an_enum_of_the_same_strings(tmp_path):
     plan = _plan(SCENARIO / "da-ban-hanh-2024", tmp_path)
     assert plan.state is regen.ISSUED and plan.state == "issued"
     assert json.dumps(plan.state) == '"issued"'
+
+
+@pytest.mark.parametrize("date, opening", [("2024-01", "Nếu ngày mới từ 01/7/2025 trở đi"),
+                                           ("2026-02", "Quyết định ngày 2026-02")])
+def test_a_2023_publication_moved_past_july_2025_names_the_agencies_that_cease_and_their_successors(
+        case_copy, tmp_path, date, opening):
+    """Before the date is moved (the plan says it must move) and after (the case is dated 2026-02 already)."""
+    folder = case_copy("lang-son-2023-sipas-par")
+    case = folder / "case.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("date: 2024-01\n", f"date: {date}\n"), encoding="utf-8")
+    plan = _plan(folder, tmp_path / "out")
+    assert plan.state is regen.State.NEEDS_DECISION
+    assert "+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;" in plan.diff
+    [agencies] = [item for item in plan.decisions if "đổi agencies" in item]
+    assert agencies.startswith(opening) and "case.yaml:27: agencies" in agencies
+    assert "«Sở Kế hoạch và Đầu tư» → Sở Tài chính (không còn từ 01/3/2025)" in agencies
+    assert "«UBND huyện Tràng Định» (không còn từ 01/7/2025)" in agencies
+    assert "có 18 cơ quan không còn" in agencies
+    wording = [item for item in plan.decisions if item.startswith("Câu chữ chuẩn tự đổi")]
+    assert wording == ([] if date == "2026-02" else [
+        ("Câu chữ chuẩn tự đổi theo ngày mới: «Ủy ban nhân dân các huyện, thành phố» → «Ủy ban nhân dân các xã, "
+        "phường»; «Chủ tịch Ủy ban nhân dân các huyện, thành phố» → «Chủ tịch Ủy ban nhân dân các xã, phường».")])

@@ -20,11 +20,14 @@ from pathlib import Path
 from pipeline import vn
 from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
+from pipeline.domain.units import CEASED
 from pipeline.domain.validate import check_day, validate_case
+from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.casefile import registry_entry_path, rewrite_legal_basis, write_registry_entry
-from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, case_file, read_case
+from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, case_file, default_executors, read_case
+from pipeline.inputs.units import bundled_units
 from pipeline.problems import InputError, Location, Problem, errors
-from pipeline.records import Case, Item
+from pipeline.records import Case, Item, PartialDate
 
 
 class State(enum.StrEnum):
@@ -119,7 +122,7 @@ def _unresolved(case: Case, groups: tuple[tuple[str, ...] | None, ...], registry
     validation would find then, the decision's date first (a replacement signed or in force after it) and,
     when that date moves past 01/7/2025, the agency list and the wording that name the district level."""
     rewritten = dataclasses.replace(case, legal_basis=tuple(group for group in groups if group))
-    found = errors(validate_case(rewritten, registry, day))
+    found = errors(validate_case(rewritten, registry, day, bundled_units()))
     items = []
     if any(problem.code == "case.basis_after_decision" for problem in found):
         cited = [registry.documents[doc_id] for group in rewritten.legal_basis for doc_id in group]
@@ -129,24 +132,65 @@ def _unresolved(case: Case, groups: tuple[tuple[str, ...] | None, ...], registry
                      f"định (date: {case.date}): sửa date thành một ngày từ {vn.short_date(earliest)} trở đi "
                      f"({case.location('date')}).")
         if case.date.as_date() < DISTRICT_LEVEL_ENDS <= day:
-            items.extend(_district_level(case))
+            items.extend(_district_level(case, day, moving=True))
+    if case.date.as_date() >= DISTRICT_LEVEL_ENDS:
+        items.extend(_district_level(case, case.date.as_date(), moving=False))
     items.extend(f"{problem.message} ({problem.location})" for problem in found
                  if problem.code != "case.basis_after_decision")
     return tuple(items)
 
 
-def _district_level(case: Case) -> list[str]:
-    """What names the district level, which ends on 01/7/2025 (Luật số 72/2025/QH15, Điều 51)."""
+def _district_level(case: Case, day: dt.date, moving: bool) -> list[str]:
+    """What names the district level, which ends on 01/7/2025 (Luật số 72/2025/QH15, Điều 51): the agencies
+    of the case's list that no longer exist on `day` (with their successors, from the units data) and the
+    clerk's own sentences that name a huyện. `moving`: the date must move past 01/7/2025 (say it even when
+    nothing is known to change); otherwise the case is already dated there."""
     since = vn.short_date(DISTRICT_LEVEL_ENDS)
+    opening = f"Nếu ngày mới từ {since} trở đi: " if moving else f"Quyết định ngày {case.date}: "
     items = []
-    if case.publishes:
-        items.append(f"Nếu ngày mới từ {since} trở đi: không còn cấp huyện, các nhóm cơ quan là sở, ban, ngành và "
-                     f"xã, phường; đổi agencies sang danh sách cơ quan từ {since} ({case.location('agencies')}).")
+    changes = _agency_changes(case, day) if case.publishes else []
+    if case.publishes and (moving or changes):
+        item = (f"{opening}không còn cấp huyện, các nhóm cơ quan là sở, ban, ngành và xã, phường; đổi agencies "
+                f"sang danh sách cơ quan từ {since} ({case.location('agencies')}).")
+        if changes:
+            item += f" Danh sách hiện tại có {len(changes)} cơ quan không còn vào ngày {vn.short_date(day)}: " + (
+                "; ".join(changes) + ".")
+        items.append(item)
+    if moving:
+        items.extend(_standard_wording(case, day))
     places = [str(case.location(key)) for key, text in _texts(case) if _DISTRICT.search(text)]
     if places:
-        items.append(f"Nếu ngày mới từ {since} trở đi: không còn cấp huyện; sửa câu chữ nhắc đến huyện ở "
-                     + "; ".join(places) + ".")
+        items.append(f"{opening}không còn cấp huyện; sửa câu chữ nhắc đến huyện ở " + "; ".join(places) + ".")
     return items
+
+
+def _standard_wording(case: Case, day: dt.date) -> list[str]:
+    """What changes by itself with the new date: the groups' names and the default executors."""
+    changes = []
+    if case.publishes:
+        changes.append("«Ủy ban nhân dân các huyện, thành phố» → «Ủy ban nhân dân các xã, phường»")
+    if not getattr(case.keys, "executors", None):
+        new_date = PartialDate(day.year, day.month, None)
+        changes.extend(f"«{old}» → «{new}»" for old, new in zip(case.executors, default_executors(new_date, case.issuer))
+                       if old != new)
+    return [f"Câu chữ chuẩn tự đổi theo ngày mới: {'; '.join(changes)}."] if changes else []
+
+
+def _agency_changes(case: Case, day: dt.date) -> list[str]:
+    """`«Sở Kế hoạch và Đầu tư» → Sở Tài chính (từ 01/3/2025)` for each listed agency gone on `day`."""
+    if case.agencies is None:
+        return []
+    try:
+        agencies, units = read_agencies(case.agencies), bundled_units()
+    except InputError:
+        return []  # the build reports an unreadable list
+    changes = []
+    for name in (name for group in agencies.groups for name in group.agencies):
+        found = units.agency_presence(agencies.province, name, day)
+        if found.state == CEASED:
+            after = f" → {found.unit.successor}" if found.unit.successor else ""
+            changes.append(f"«{name}»{after} (không còn từ {vn.short_date(found.since)})")
+    return changes
 
 
 def _texts(case: Case) -> Iterator[tuple[str, str]]:

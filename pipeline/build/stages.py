@@ -28,6 +28,7 @@ from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.cache import ParsedFiles, file_digest
 from pipeline.inputs.load import case_file, read_case, read_registry
 from pipeline.inputs.sources import read_yaml
+from pipeline.inputs.units import bundled_units
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.kinds.compose import wording_problems
 from pipeline.kinds.cong_bo_chi_so import rank_index
@@ -184,7 +185,7 @@ def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared:
 
 def _prepare(planned: Planned, registry: Registry) -> Prepared:
     case, kind = planned.case, planned.kind
-    problems = [*validate_case(case, registry, planned.day), *kind.checks(case)]
+    problems = [*validate_case(case, registry, planned.day, bundled_units()), *kind.checks(case)]
     try:
         wording = PARSED.read(read_yaml, kind.wording_file).data
     except InputError as exc:

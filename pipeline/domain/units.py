@@ -20,7 +20,7 @@ from pipeline import vn
 from pipeline.domain.legal import Registry
 from pipeline.problems import Location, Problem, Severity
 from pipeline.records import DocId
-from pipeline.scoring.records import agency_key
+from pipeline.scoring.records import AgencyList, agency_key
 
 PROVINCE_KINDS = ("tỉnh", "thành phố")
 DISTRICT_KINDS = ("thành phố", "thị xã", "quận", "huyện")
@@ -230,6 +230,22 @@ class AdministrativeUnits:
         if found.state in (EXISTS, UNKNOWN):
             return ()
         return (_not_on_date("units.agency_not_on_date", found, day, where, registry, shown=text),)
+
+    def check_agency_list(self, agencies: AgencyList, day: dt.date, where: Location,
+                          registry: Registry | None = None) -> tuple[Problem, ...]:
+        """An agency list used on a day outside the period it states, or else each agency in it that had
+        ceased (naming the day and its successor) or did not yet exist on `day`; all at `where`."""
+        outside = ((agencies.valid_from is not None and day < agencies.valid_from)
+                   or (agencies.valid_until is not None and day > agencies.valid_until))
+        if outside:
+            period = (f"từ ngày {vn.short_date(agencies.valid_from)}" if agencies.valid_from else "") + (
+                f" đến ngày {vn.short_date(agencies.valid_until)}" if agencies.valid_until else "")
+            name = agencies.source.name if agencies.source else "danh sách cơ quan"
+            return (Problem("agencies.not_on_date", f"Danh sách cơ quan «{name}» dùng cho thời kỳ {period.strip()}; "
+                            f"văn bản ngày {vn.short_date(day)} nằm ngoài thời kỳ đó.", where,
+                            "Dùng danh sách cơ quan có hiệu lực vào ngày của văn bản."),)
+        return tuple(problem for group in agencies.groups for name in group.agencies
+                     for problem in self.check_agency(agencies.province, name, day, where, registry))
 
 
 def _named(units: Iterable[Unit], name: str) -> tuple[Unit, ...]:

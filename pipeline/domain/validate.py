@@ -11,7 +11,8 @@ import difflib
 
 from pipeline import vn
 from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, Registry
-from pipeline.problems import Problem, Severity
+from pipeline.domain.units import AdministrativeUnits
+from pipeline.problems import Problem, Severity, errors
 from pipeline.records import Case
 
 AUTHORITY_NAMES = {"chu-tich": "Chủ tịch Ủy ban nhân dân", "uy-ban": "Ủy ban nhân dân"}
@@ -28,10 +29,14 @@ def check_day(case: Case, build_day: dt.date, as_of: dt.date | None = None) -> d
     return as_of or case.as_of or build_day
 
 
-def validate_case(case: Case, registry: Registry, day: dt.date) -> tuple[Problem, ...]:
+def validate_case(case: Case, registry: Registry, day: dt.date,
+                  units: AdministrativeUnits | None = None) -> tuple[Problem, ...]:
     """Every problem of `case` every kind of decision can have; `day` is the day its citations must be in
-    force (see `check_day`). A kind's own checks are its `checks` (pipeline/kinds/)."""
+    force (see `check_day`); `units`: the administrative units its issuer is checked against (None: not
+    checked). A kind's own checks are its `checks` (pipeline/kinds/)."""
     problems: list[Problem] = []
+    if units is not None:
+        problems += _issuer(case, units, registry)
     problems += _duplicates(case)
     problems += _number_and_date(case)
     problems += _signer(case)
@@ -39,6 +44,20 @@ def validate_case(case: Case, registry: Registry, day: dt.date) -> tuple[Problem
     problems += _legal_basis(case, registry, day)
     problems += _replaces(case, registry)
     return tuple(problems)
+
+
+def _issuer(case: Case, units: AdministrativeUnits, registry: Registry) -> list[Problem]:
+    """The province or city as typed (a city typed as a province is refused), and the commune within it, as
+    they stood on the decision's date."""
+    day = case.date.as_date()
+    typed = getattr(case.keys, "issuer", None)
+    province = typed.province if typed is not None else case.issuer.province
+    commune = typed.commune if typed is not None else case.issuer.commune
+    problems = list(units.check_province(province, day, case.location("issuer.province"), registry))
+    if commune is not None and not errors(problems):
+        problems += units.check_commune(case.issuer.province, commune, day, case.location("issuer.commune"),
+                                        registry)
+    return problems
 
 
 def _replaces(case: Case, registry: Registry) -> list[Problem]:

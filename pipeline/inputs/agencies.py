@@ -2,6 +2,8 @@
 
 ```yaml
 province: Lạng Sơn
+valid_from: 2025-07-01          # optional: the first day the list describes (the day its units exist from)
+valid_until: null               # optional: its last day
 groups:
   - id: so-ban-nganh            # the group id criteria sets and score sheets use
     name: Sở, ban, ngành        # its display name (annex headings)
@@ -17,7 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline import vn
-from pipeline.inputs.schema import Line, validate_model
+from pipeline.inputs.schema import FullDate, Line, validate_model
 from pipeline.inputs.sources import foreign_file_problem, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
@@ -37,6 +39,8 @@ class AgencyGroupModel(_Model):
 
 class AgencyListModel(_Model):
     province: Line
+    valid_from: FullDate | None = None
+    valid_until: FullDate | None = None
     groups: Annotated[tuple[AgencyGroupModel, ...], Field(min_length=1)]
 
 
@@ -66,7 +70,11 @@ def read_agencies(path: Path) -> AgencyList:
                     document.location(f"groups[{g}].agencies[{a}]"),
                     "Xóa một dòng: mỗi cơ quan chỉ thuộc một nhóm."))
             names[key] = name
+    if model.valid_from and model.valid_until and model.valid_from > model.valid_until:
+        found.append(Problem("agencies.dates_reversed", "Ngày «valid_from» sau ngày «valid_until».",
+                             document.location("valid_until"), "Kiểm tra lại thời kỳ có hiệu lực của danh sách."))
     if found:
         raise InputError(found)
     return AgencyList(model.province, tuple(AgencyGroup(group.id, group.name, group.agencies)
-                                            for group in model.groups), document.path, document.sha256)
+                                            for group in model.groups), document.path, document.sha256,
+                      model.valid_from, model.valid_until)

@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.domain.legal import Registry
 from pipeline.inputs.schema import CaseBase, RegistryEntryModel, validate_case_model, validate_model
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
+from pipeline.inputs.units import bundled_units, issuer_of
 from pipeline.inputs.workspace import case_path_problem
 from pipeline.kinds.registry import case_schemas
 from pipeline.problems import InputError, Location, Problem
@@ -82,20 +83,21 @@ def _case_record(model: CaseBase, document: YamlDocument) -> Case:
     """The case as one record; a key its kind does not have takes its empty value."""
     year, month, day = model.date
     base = document.path.parent
-    province = model.issuer.province
     where = {key: document.location(key) for key in document.lines if key}
     scores = {index: ScoreSource(index, base / source.sheet, base / source.criteria if source.criteria else None)
               for index, source in _own(model, "scores", {}).items()}
     agencies, criteria = _own(model, "agencies", None), _own(model, "criteria", None)
     date = PartialDate(year, month, day)
+    issuer = issuer_of(model.issuer.province, model.issuer.commune, model.issuer.authority, date.as_date(),
+                       bundled_units())
     return Case(
         path=document.path,
         template=model.template,
-        issuer=Issuer(province, model.issuer.authority),
+        issuer=issuer,
         number=model.number,
         date=date,
         as_of=model.as_of,
-        place=model.place or province,
+        place=model.place or issuer.place,
         assessed_year=model.assessed_year,
         publishes=_own(model, "publishes", ()),
         annexes_per_group=_own(model, "annexes_per_group", False),
@@ -106,7 +108,7 @@ def _case_record(model: CaseBase, document: YamlDocument) -> Case:
         extra_articles=model.extra_articles,
         articles=tuple(_item(article) for article in _own(model, "articles", ())),
         effective_clause=_own(model, "effective_clause", False),
-        executors=model.executors or default_executors(date),
+        executors=model.executors or default_executors(date, issuer),
         signer=Signer(model.signer.name, model.signer.title, model.signer.sign_for),
         recipients=model.recipients,
         archive=ArchiveNote(model.archive.keep, model.archive.drafter, model.archive.copies),
@@ -141,10 +143,24 @@ def default_groups(date: PartialDate) -> tuple[str, ...]:
     return ("so-ban-nganh", "huyen")
 
 
-def default_executors(date: PartialDate) -> tuple[str, ...]:
-    local = ("Chủ tịch Ủy ban nhân dân các xã, phường" if date.as_date() >= DISTRICT_LEVEL_ENDS
-             else "Chủ tịch Ủy ban nhân dân các huyện, thành phố")
-    return ("Chánh Văn phòng Ủy ban nhân dân tỉnh", "Thủ trưởng các sở, ban, ngành", local)
+def default_executors(date: PartialDate, issuer: Issuer) -> tuple[str, ...]:
+    """Who carries out a decision unless the case says: the issuer's office, its own departments, and the
+    People's Committees of the level below (none below a commune)."""
+    after_districts = date.as_date() >= DISTRICT_LEVEL_ENDS
+    if issuer.commune:
+        kind = issuer.commune_kind
+        if after_districts:
+            return (f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {kind}",
+                    f"Trưởng các phòng chuyên môn thuộc Ủy ban nhân dân {kind}",
+                    "Thủ trưởng các cơ quan, đơn vị có liên quan")
+        return ("Công chức Văn phòng - Thống kê", "Thủ trưởng các cơ quan, đơn vị có liên quan")
+    if after_districts:
+        local = "Chủ tịch Ủy ban nhân dân các xã, phường"
+    elif issuer.province_kind == "thành phố":
+        local = "Chủ tịch Ủy ban nhân dân các quận, huyện, thị xã"
+    else:
+        local = "Chủ tịch Ủy ban nhân dân các huyện, thành phố"
+    return (f"Chánh Văn phòng Ủy ban nhân dân {issuer.province_kind}", "Thủ trưởng các sở, ban, ngành", local)
 
 
 def read_registry(roots: Iterable[Path]) -> Registry:

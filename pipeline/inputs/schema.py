@@ -79,7 +79,12 @@ class _Model(BaseModel):
 
 
 class IssuerModel(_Model):
+    """`province`: a province or centrally-run city, its kind optional (`Lạng Sơn`, `thành phố Hà Nội`);
+    `commune`: a commune-level unit within it, with its kind (`xã Đồng Đăng`, `phường Tam Thanh`), when a
+    commune's People's Committee issues."""
+
     province: Line
+    commune: Line | None = None
     authority: Literal["chu-tich", "uy-ban"]
 
 

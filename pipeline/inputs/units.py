@@ -25,6 +25,7 @@ each of its units. `read_units` raises InputError with every problem, each at it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,14 +40,17 @@ from pipeline.domain.units import (
     AdministrativeUnits,
     ProvinceDetail,
     Unit,
+    presence,
     split_kind,
 )
 from pipeline.inputs.schema import Flag, FullDate, Line, validate_model
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 from pipeline.problems import InputError, Location, Problem
+from pipeline.records import Issuer
 from pipeline.scoring.records import agency_key
 
 PROVINCES_FILE = "provinces.yaml"
+BUNDLED_UNITS = Path(__file__).resolve().parents[2] / "fixtures" / "units"
 
 
 class _Model(BaseModel):
@@ -119,6 +123,36 @@ def read_units(folder: Path) -> AdministrativeUnits:
     if problems:
         raise InputError(problems)
     return AdministrativeUnits(provinces, model.covers_from, tuple(details), document.path)
+
+
+@functools.cache
+def bundled_units() -> AdministrativeUnits:
+    """The project's own units data (`fixtures/units/`), read once per process."""
+    return read_units(BUNDLED_UNITS)
+
+
+def issuer_of(province: str, commune: str | None, authority: str, day: dt.date,
+              units: AdministrativeUnits) -> Issuer:
+    """The issuer a case names, its kinds taken from the data as it stood on `day`.
+
+    A name the data does not know keeps the kind typed (else `tỉnh`, `xã`): `validate` reports it, so a
+    case is never refused here."""
+    typed_kind, name = split_kind(province)
+    found = units.province_presence(name, day)
+    province_unit = found.unit if found.unit is not None else None
+    issuer = Issuer(province_unit.name if province_unit else name, authority,
+                    province_unit.kind if province_unit else typed_kind or "tỉnh")
+    if commune is None:
+        return issuer
+    commune_kind, commune_name = split_kind(commune)
+    detail = units.detail(issuer.province)
+    same_name = [unit for unit in (detail.communes if detail else ())
+                 if agency_key(unit.name) == agency_key(commune_name)
+                 and (commune_kind is None or unit.kind == commune_kind)]
+    commune_unit = presence(same_name, day).unit
+    return Issuer(issuer.province, authority, issuer.province_kind,
+                  commune_unit.name if commune_unit else commune_name,
+                  commune_unit.kind if commune_unit else commune_kind or "xã")
 
 
 def _read_detail(path: Path, units: AdministrativeUnits, problems: list[Problem]) -> ProvinceDetail | None:

@@ -18,13 +18,14 @@ from pipeline.records import Annex, Attachment, BodyParagraph, Case, Decision, I
 from pipeline.vnwords import amount_in_words
 
 SYMBOL = "QĐ-UBND"
-PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "year", "next_year",
-                          "annex", "annex_ref", "goal", "executors", "attached", "replaced"})
+PLACEHOLDERS = frozenset({"indexes", "index_names", "scope", "scope_full", "province", "unit", "year",
+                          "next_year", "annex", "annex_ref", "goal", "executors", "attached", "replaced"})
 
 
 def issuing_body(case: Case) -> str:
-    """`Ủy ban nhân dân tỉnh Lạng Sơn`, or its Chairman for a decision within the Chairman's power."""
-    body = f"Ủy ban nhân dân tỉnh {case.issuer.province}"
+    """`Ủy ban nhân dân tỉnh Lạng Sơn` (`… thành phố Hà Nội`, `… xã Đồng Đăng`), or its Chairman for a
+    decision within the Chairman's power: the authority line in capitals, and who a "Kèm theo" names."""
+    body = case.issuer.committee
     return f"Chủ tịch {body}" if case.issuer.authority == "chu-tich" else body
 
 
@@ -55,6 +56,7 @@ def placeholder_values(case: Case, registry: Registry, words: Mapping[str, str])
     year = case.assessed_year or case.date.year - 1
     return {
         "province": province,
+        "unit": case.issuer.unit,
         "year": str(year),
         "next_year": str(year + 1),
         "scope": ", ".join(words.get(f"scope.{group}", "") for group in case.agency_groups),
@@ -74,7 +76,6 @@ def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], v
     """The whole decision. `words`: the kind's wording with the case's overrides; `lead`: the kind's own
     articles, before the case's; `effect_in_closing`: the effect sentence (`effective_clause`, `replaces`)
     opens the executors' article, unless the kind's lead articles state it."""
-    province = case.issuer.province
     body = _articles(case, words, values, lead, effect_in_closing)
     executors_article = sum(1 for p in body if p.label)
     return Decision(
@@ -85,8 +86,7 @@ def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], v
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
         subject=case.subject or upper_first(fill(words.get("subject", ""), values)),
-        authority_line=vn.upper(("Chủ tịch " if case.issuer.authority == "chu-tich" else "")
-                                + f"Ủy ban nhân dân tỉnh {province}"),
+        authority_line=vn.upper(issuing_body(case)),
         preamble=_preamble(case, registry),
         body=body,
         recipients=_recipients(case, executors_article),
@@ -97,14 +97,16 @@ def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], v
         symbol=SYMBOL,
         date=case.date,
         issuing_body=issuing_body(case),
-        organ=f"Ủy ban nhân dân tỉnh {province}",
+        organ=case.issuer.committee,
         is_draft=not case.is_issued,
     )
 
 
 def organ_lines(case: Case) -> tuple[str, str]:
-    """The issuing organ's name in the header's top left (Mẫu 1.1, ô số 2): `ỦY BAN NHÂN DÂN` / `TỈNH …`."""
-    return ("ỦY BAN NHÂN DÂN", vn.upper(f"tỉnh {case.issuer.province}"))
+    """The issuing organ's name in the header's top left (Mẫu 1.1, ô số 2): `ỦY BAN NHÂN DÂN` / `TỈNH …`
+    (`THÀNH PHỐ HÀ NỘI`, `XÃ ĐỒNG ĐĂNG`). A People's Committee has no chủ quản line (Phụ lục I, I.2a: the
+    chủ quản is written only where there is one), so a commune's header names the commune alone."""
+    return ("ỦY BAN NHÂN DÂN", vn.upper(case.issuer.unit))
 
 
 def effect_sentence(case: Case, words: Mapping[str, str], values: Mapping[str, str]) -> str:

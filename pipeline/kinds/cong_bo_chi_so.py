@@ -21,6 +21,7 @@ from pipeline.inputs.cache import ParsedFiles
 from pipeline.inputs.criteria import read_criteria
 from pipeline.inputs.schema import CaseBase, Flag, Index, Line, ScoreSourceModel
 from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+from pipeline.inputs.units import bundled_units
 from pipeline.kinds import compose
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.problems import InputError, Location, Problem, Severity, errors
@@ -93,7 +94,10 @@ class IndexPublication(Kind):
             agencies = files.read(read_agencies, case.agencies)
         except InputError as exc:
             return Rankings(), list(exc.problems)
-        tables, listed, problems = {}, {}, []
+        tables, listed = {}, {}
+        problems = list(bundled_units().check_agency_list(agencies, case.date.as_date(), case.location("agencies")))
+        if errors(problems):
+            return Rankings(), problems  # ranking agencies that did not exist that day would only add noise
         for index in case.publishes:
             source = case.scores.get(index)
             if source is None or index == "par" and source.criteria is None:

@@ -7,6 +7,7 @@ Constructors take values, never paths to read. Points are `Decimal`, never float
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
@@ -46,6 +47,8 @@ class AgencyList:
     groups: tuple[AgencyGroup, ...]
     source: Path | None = None
     sha256: str | None = None
+    valid_from: dt.date | None = None  # the period the list describes (None: not stated)
+    valid_until: dt.date | None = None
     _by_key: Mapping[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -18,17 +18,7 @@ from pipeline.records import Issuer
 from tests.conftest import BUILD_DAY, CASES, ROOT
 
 HA_NOI = CASES / "ha-noi-2026-quyet-dinh"
-DONG_DANG = ROOT / "fixtures" / "scenarios" / "issuers" / "dong-dang-2026-quyet-dinh"
-"""Kept out of fixtures/cases while the checker's AUTH-01 knows only TỈNH / THÀNH PHỐ authority lines
-(test_formatrules asserts every fixture case checks with no problem at all)."""
-
-
-@pytest.fixture(scope="module")
-def commune_built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("commune")
-    [result] = build_cases([DONG_DANG], BuildOptions(out=out, build_day=BUILD_DAY))
-    assert result.status == "built", result.problems
-    return out
+DONG_DANG = CASES / "dong-dang-2026-quyet-dinh"
 
 
 def _lines(path: Path) -> list[str]:
@@ -47,9 +37,8 @@ def _lines(path: Path) -> list[str]:
      ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, Trưởng các phòng chuyên môn thuộc Ủy ban nhân "
      "dân xã, Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm")),
 ])
-def test_header_authority_place_and_executors_follow_the_issuer(built, commune_built, case, organ, place,
-                                                              authority, office):
-    lines = _lines((commune_built if case == DONG_DANG.name else built) / case / "quyet-dinh.docx")
+def test_header_authority_place_and_executors_follow_the_issuer(built, case, organ, place, authority, office):
+    lines = _lines(built / case / "quyet-dinh.docx")
     head = lines.index("ỦY BAN NHÂN DÂN")
     assert lines[head + 1] == organ
     # A People's Committee has no chủ quản line (NĐ 30, Phụ lục I, I.2a): a commune names no province.
@@ -62,13 +51,9 @@ def test_header_authority_place_and_executors_follow_the_issuer(built, commune_b
 
 
 @pytest.mark.parametrize("case", [HA_NOI.name, DONG_DANG.name])
-def test_city_and_commune_decisions_pass_the_check(built, commune_built, case):
-    result = check_docx((commune_built if case == DONG_DANG.name else built) / case / "quyet-dinh.docx")
-    assert [p for p in result.problems if p.severity == Severity.ERROR] == []
-    # The checker's AUTH-01 pattern knows only TỈNH / THÀNH PHỐ (pipeline/check, another room): a commune's
-    # authority line is reported as missing, a warning. Nothing else may be reported.
-    allowed = {"AUTH-01"} if case == DONG_DANG.name else set()
-    assert {p.code for p in result.problems} <= allowed, [p.message for p in result.problems]
+def test_city_and_commune_decisions_pass_the_check(built, case):
+    result = check_docx(built / case / "quyet-dinh.docx")
+    assert result.problems == (), [p.message for p in result.problems]
 
 
 def _edited(tmp_path: Path, source: Path, replacements: dict[str, str], *, files: tuple[Path, ...] = ()) -> Path:
@@ -193,3 +178,13 @@ def test_an_agency_list_whose_period_ends_before_it_begins_is_refused_at_its_lin
     [problem] = raised.value.problems
     assert problem.code == "agencies.dates_reversed"
     assert problem.location.line == _line_of(listed.parent, "valid_until:", listed.name)
+
+
+def test_a_city_named_after_a_person_keeps_its_kind_in_the_place_and_passes_the_check(tmp_path):
+    """NĐ 30 Phụ lục I, I.4a writes «Thành phố Hồ Chí Minh, ngày …»: HDR-08 accepts the name with its kind."""
+    folder = _edited(tmp_path, HA_NOI, {"province: Hà Nội": "province: Hồ Chí Minh"})
+    result = _build(tmp_path, folder)
+    assert result.status == "built", [p.message for p in result.problems]
+    lines = _lines(result.out_dir / "quyet-dinh.docx")
+    assert any(line.startswith("Thành phố Hồ Chí Minh, ngày") for line in lines), lines[:8]
+    assert check_docx(result.out_dir / "quyet-dinh.docx").problems == ()

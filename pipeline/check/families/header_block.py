@@ -111,12 +111,19 @@ def _check_date(c: Checker, header: HeaderBlock) -> None:
             date.cell.row != header.number.cell.row or date.cell.table != header.number.cell.table):
         c.report("HDR-07", "Địa danh, ngày tháng cần cùng hàng với dòng Số, ký hiệu.", date)
     if match and c.layout.kind == DECISION and header.issuers:
-        province = re.search(r"(?:TỈNH|THÀNH PHỐ) (.+)$", norm(header.issuers[-1].shown).upper())
+        unit = _UNIT.search(norm(header.issuers[-1].shown).upper())
         place = match.group("place")
-        if (province and place.upper() != province.group(1)) or not place[:1].isupper():
-            expected = province.group(1).title() if province else "tên tỉnh, viết hoa chữ đầu"
-            c.report("HDR-08", f"Địa danh cần là tên tỉnh nơi cơ quan đóng trụ sở («{expected}»), "
+        # Phụ lục I, I.4a: the name of the unit where the organ sits; a city may keep its kind
+        # ("Thành phố Hồ Chí Minh"), as may a unit named by a number or a person.
+        accepted = {unit.group("name"), f"{unit.group('kind')} {unit.group('name')}"} if unit else set()
+        if (unit and place.upper() not in accepted) or not place[:1].isupper():
+            expected = unit.group("name").title() if unit else "tên đơn vị hành chính, viết hoa chữ đầu"
+            c.report("HDR-08", f"Địa danh cần là tên đơn vị hành chính nơi cơ quan đóng trụ sở («{expected}»), "
                                f"thấy «{place}».", date)
+
+
+
+_UNIT = re.compile(r"(?P<kind>TỈNH|THÀNH PHỐ|THỊ XÃ|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU) (?P<name>.+)$")
 
 
 def date_issues(day: str | None, month: str | None, year: str) -> list[str]:

@@ -158,9 +158,15 @@ def _line_below(upper: Line, lines: Sequence[Line]) -> Line | None:
     height = upper.bottom - upper.top
     for line in lines:
         if (0 <= line.top - upper.top <= 1.6 * height and line.top > upper.top + 0.5 * height
-                and abs(line.left - upper.left) < 3 and line is not upper):
+                and line is not upper and _same_column(upper, line)):
             return line
     return None
+
+
+def _same_column(upper: Line, lower: Line) -> bool:
+    """Lines of one cell share their left edge (left-aligned), centre (centred) or right edge."""
+    return (min(upper.right, lower.right) > max(upper.left, lower.left)
+            and min(abs(upper.left - lower.left), abs(upper.centre - lower.centre), abs(upper.right - lower.right)) < 3)
 
 
 def _header_repeated(laid: Laid) -> Iterator[Problem]:

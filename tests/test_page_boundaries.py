@@ -15,7 +15,7 @@ from pipeline.pages.check import check_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"
-GROWTH = range(0, 56)  # one-line paragraphs added to the body: from one page to past the end of page three
+GROWTH = range(56)  # one-line paragraphs added to the body: from one page to past the end of page three
 RECIPIENTS = range(3, 21)
 LINE = "Ủy ban nhân dân xã thứ {n} của tỉnh, xếp hạng theo kết quả đánh giá năm trước;"
 

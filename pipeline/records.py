@@ -275,7 +275,6 @@ class Attachment:
     subject: str
     reference: str  # "(Kèm theo Quyết định số … của …)"
     tables: tuple[CriteriaTable, ...]
-    note: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,11 +142,14 @@ def _run_format(run, size: Pt, bold: bool = False, italic: bool = False) -> None
 
 
 def para(container, text: str, size: Pt, *, bold: bool = False, italic: bool = False,
-         align=CENTER, before: int = 0, after: int = 0, indent: int | None = None):
+         align=CENTER, before: int = 0, after: int = 0, indent: int | None = None, keep_next: bool = False):
+    """A paragraph; `keep_next`: on the same page as what follows (a heading, the end of the body)."""
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after = Twips(before), Twips(after)
+    if keep_next:
+        fmt.keep_with_next = True
     fmt.line_spacing = figures.LINE_SPACING[0]
     if indent is not None:
         fmt.first_line_indent = Twips(indent)
@@ -213,13 +216,20 @@ def decision_template() -> Document:
     para(doc, "{%p endfor %}", bases, italic=True, align=JUSTIFY, indent=indent)
     para(doc, "QUYẾT ĐỊNH:", figures.TITLE.written, bold=True, before=240, after=gap)
     body = figures.BODY.written
+    # The last paragraph of the body keeps with the signature block: a signature page always carries the
+    # end of the last article above it, as every official sample does.
     para(doc, "{%p for p in body %}", body, align=JUSTIFY, indent=indent)
-    article = para(doc, "{{ p.label }}", body, bold=True, align=JUSTIFY, before=gap, indent=indent)
-    _run_format(article.add_run("{% if p.label %} {% endif %}{{ p.text }}"), body)
+    para(doc, "{%p if loop.last %}", body, align=JUSTIFY, indent=indent)
+    for keep_next in (True, False):
+        article = para(doc, "{{ p.label }}", body, bold=True, align=JUSTIFY, before=gap, indent=indent,
+                       keep_next=keep_next)
+        _run_format(article.add_run("{% if p.label %} {% endif %}{{ p.text }}"), body)
+        para(doc, "{%p else %}" if keep_next else "{%p endif %}", body, align=JUSTIFY, indent=indent)
     para(doc, "{%p endfor %}", body, align=JUSTIFY, indent=indent)
 
-    para(doc, "", body)  # a blank line between the articles and the signature area
+    para(doc, "", body, keep_next=True)  # a blank line between the articles and the signature area
     signature = borderless_table(doc, (4111, 4961), rows=1, indent=-108)
+    row_flags(signature.rows[0], repeat=False)  # the signature block and Nơi nhận stay on one page
     recipients, signer = signature.rows[0].cells
     para(recipients, "Nơi nhận:", figures.RECIPIENTS_LABEL.written, bold=True, italic=True, align=LEFT)
     for text in ("{%p for line in recipients %}", "{{ line }}", "{%p endfor %}"):
@@ -266,7 +276,7 @@ def annex_template() -> Document:
     rule(doc, 2600, available)
     para(doc, "{%p for t in annex.tables %}", CAPTION_SIZE, align=LEFT)
     para(doc, "{%p if t.heading %}", CAPTION_SIZE, align=LEFT)
-    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120)
+    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120, keep_next=True)
     para(doc, "{%p endif %}", CAPTION_SIZE, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # render.py shares the remaining width equally among the repeated columns.
@@ -286,8 +296,10 @@ def annex_template() -> Document:
             _cell(cell, text if position == 0 else "")
     row_flags(header, repeat=True)
     row_flags(row, repeat=False)
+    para(doc, "{%p if t.note %}", TABLE_NOTE_SIZE, align=LEFT)  # the note once, under the last table
     para(doc, "{{ t.note }}", TABLE_NOTE_SIZE, italic=True, align=JUSTIFY, before=120,
          indent=figures.FIRST_LINE_INDENTS[0].twips)
+    para(doc, "{%p endif %}", TABLE_NOTE_SIZE, align=LEFT)
     para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
     return doc
 
@@ -308,7 +320,7 @@ def attachment_template() -> Document:
     para(doc, "{{ attachment.reference }}", figures.ATTACHMENT_REFERENCE.written, italic=True)
     rule(doc, 2600, _text_width(landscape=False))
     para(doc, "{%p for t in attachment.tables %}", CAPTION_SIZE, align=LEFT)
-    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120)
+    para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120, keep_next=True)
     widths = (1000, 6287, 1500)
     table = doc.add_table(rows=4, cols=3)
     table.style = doc.styles["Table Grid"]
@@ -336,7 +348,6 @@ def attachment_template() -> Document:
     indent = figures.FIRST_LINE_INDENTS[0].twips
     para(doc, "{{ t.summary }}", CAPTION_SIZE, italic=True, align=JUSTIFY, before=120, indent=indent)
     para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
-    para(doc, "{{ attachment.note }}", CAPTION_SIZE, align=JUSTIFY, before=240, indent=indent)
     return doc
 
 

@@ -108,10 +108,13 @@ def _attachment(case: Case, words: Mapping[str, str], criteria: CriteriaSet) -> 
             "total": vn.number(criteria.total), "survey_points": vn.number(survey.maximum if survey else 0)})
         heading = f"{vn.roman(number)}. " + vn.upper(words.get(f"attachment.heading.{group.id}", group.id))
         tables.append(CriteriaTable(heading, tuple(rows), summary))
+    # The content ends with «./.» under the last table. A criteria file's `note` (e.g. that its figures are
+    # samples) is for the data's readers, not printed in a document that looks issued.
+    last = tables[-1]
+    tables[-1] = CriteriaTable(last.heading, last.rows, last.summary.rstrip(" ./") + "./.")
     return Attachment(key="bo-tieu-chi", organ_lines=compose.organ_lines(case), title=vn.upper(title),
                       subject=compose.upper_first(f"xác định {subject}") if subject else "",
-                      reference=compose.reference(case), tables=tuple(tables),
-                      note=(criteria.note or "").rstrip(" ./") + "./.")
+                      reference=compose.reference(case), tables=tuple(tables))
 
 
 def count_nodes(fields: Sequence[Criterion]) -> tuple[int, int, int]:

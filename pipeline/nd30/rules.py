@@ -10,7 +10,9 @@ empty `applies_to` cannot be checked on one file and is listed for completeness.
 
 Ids added to §13 here: `PAGE-03` (margins of landscape annex pages), `TTL-04` (trích yếu the size of the
 tên loại, Mẫu), `CANCU-03` (căn cứ indented like the body, Mẫu), `ANX-07` (annex table header rows repeat
-on every page) and `ANX-08` (annex table rows do not break across pages).
+on every page), `ANX-08` (annex table rows do not break across pages) and the page rules `LAYOUT-01` …
+`LAYOUT-07`, which are checked on the pages LibreOffice lays a document out on (`on_pages`,
+`pipeline/pages/rules.py`: `qdgen check --pages`), not on the .docx.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class Rule:
     source: str
     applies_to: frozenset[str]
     summary: str
+    on_pages: bool = False
+    """Checked on the laid-out pages (`qdgen check --pages`), not on the .docx."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -165,6 +169,21 @@ RULES: tuple[Rule, ...] = (
          "Số, ký hiệu không trùng trong năm (kiểm tra trên sổ đăng ký, không trên từng tệp)"),
     Rule("DOC-03", P, "Điều 15.2", _QD,
          "Bản thảo để trống cả số và ngày, không có ảnh chữ ký, con dấu; văn bản đã có số thì có đủ ngày"),
+    # Pages as laid out
+    Rule("LAYOUT-01", P, "thực tiễn; Phụ lục I, II.7–8", _QD,
+         "Khối chữ ký (thẩm quyền, chức vụ, họ tên) và Nơi nhận nằm trọn trên một trang", on_pages=True),
+    Rule("LAYOUT-02", P, "thực tiễn (các văn bản mẫu)", _QD,
+         "Trang có chữ ký có ít nhất phần cuối của nội dung văn bản phía trên khối chữ ký", on_pages=True),
+    Rule("LAYOUT-03", P, "thực tiễn", _ALL,
+         "Không để tên loại, trích yếu, «QUYẾT ĐỊNH:», tên điều hay đề mục nhóm là dòng cuối của trang",
+         on_pages=True),
+    Rule("LAYOUT-04", P, "thực tiễn", _ALL, "Không ngắt một từ sang dòng sau trong ô bảng", on_pages=True),
+    Rule("LAYOUT-05", P, "thực tiễn", _ALL, "Bảng kéo dài qua nhiều trang lặp lại hàng tiêu đề ở mỗi trang",
+         on_pages=True),
+    Rule("LAYOUT-06", P, "thực tiễn", _ALL, "Không có trang trống, trang chỉ có ghi chú hoặc chỉ một dòng",
+         on_pages=True),
+    Rule("LAYOUT-07", E, "Phụ lục I, I.7", _ALL,
+         "Số trang hiện ở giữa lề trên từ trang thứ hai, đúng thứ tự; trang đầu không hiện số trang", on_pages=True),
 )
 
 RULE_BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in RULES})

@@ -12,27 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.check.checker import Inspected
-from pipeline.nd30.rules import Rule
+from pipeline.nd30.rules import RULES, Rule, RuleSeverity
 from pipeline.ooxml.reader import Paragraph, Table
 from pipeline.pages.layout import Line, Page
 from pipeline.pages.locate import Placed, content_lines, locate, page_number_line, words_of
 from pipeline.problems import Location, Problem, Severity
 
-_ALL = frozenset(("decision", "annex", "other"))
-_QD = frozenset(("decision",))
-PAGE_RULES: tuple[Rule, ...] = (
-    Rule("LAYOUT-01", "P", "Thực tiễn; Phụ lục I, II.7–8", _QD,
-         "Khối chữ ký (thẩm quyền, chức vụ, họ tên) và Nơi nhận nằm trọn trên một trang"),
-    Rule("LAYOUT-02", "P", "Thực tiễn (các văn bản mẫu)", _QD,
-         "Trang có chữ ký có ít nhất phần cuối của nội dung văn bản phía trên khối chữ ký"),
-    Rule("LAYOUT-03", "P", "Thực tiễn", _ALL,
-         "Không để tên loại, trích yếu, «QUYẾT ĐỊNH:», tên điều hay đề mục nhóm là dòng cuối của trang"),
-    Rule("LAYOUT-04", "P", "Thực tiễn", _ALL, "Không ngắt một từ sang dòng sau trong ô bảng"),
-    Rule("LAYOUT-05", "P", "Thực tiễn", _ALL, "Bảng kéo dài qua nhiều trang lặp lại hàng tiêu đề ở mỗi trang"),
-    Rule("LAYOUT-06", "P", "Thực tiễn", _ALL, "Không có trang trống, trang chỉ có ghi chú hoặc chỉ một dòng"),
-    Rule("LAYOUT-07", "E", "Phụ lục I, I.7", _ALL,
-         "Số trang hiện ở giữa lề trên từ trang thứ hai, đúng thứ tự; trang đầu không hiện số trang"),
-)
+PAGE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.on_pages)
 RULE_BY_ID = {rule.id: rule for rule in PAGE_RULES}
 _NOTE = re.compile(r"^(?:ghi chú|lưu ý|số liệu mẫu|\(\*\))", re.IGNORECASE)
 _GROUP_HEADING = re.compile(r"^[IVXLC]+\.\s+\S")
@@ -68,7 +54,7 @@ def _problem(laid: Laid, rule_id: str, message: str, page: int, excerpt: str | N
     text = excerpt if excerpt is None or len(excerpt) <= 60 else excerpt[:57] + "…"
     return Problem(rule_id, f"Trang {page}: {message} ({rule.summary}).",
                    Location(file=laid.path, paragraph=paragraph.number if paragraph else None, excerpt=text),
-                   severity=Severity.ERROR if rule.severity == "E" else Severity.WARNING)
+                   severity=Severity.ERROR if rule.severity is RuleSeverity.REQUIRED else Severity.WARNING)
 
 
 def _signature_whole(laid: Laid) -> Iterator[Problem]:

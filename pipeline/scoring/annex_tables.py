@@ -9,6 +9,7 @@ the tie policy, the agencies whose maximum is lowered by criteria not assessed, 
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from pipeline import vn
@@ -37,7 +38,9 @@ def annex_tables(ranking: Ranking, numbered: bool = True) -> tuple[AnnexTable, .
         note = " ".join([f"Ghi chú: {ROUNDING}", ranking.tie_note, *_lowered(group),
                          *_band_note(group.bands)])
         tables.append(AnnexTable(heading, columns, tuple(rows), vn.nfc(note), numeric))
-    return tuple(tables)
+    # A note that says under one group's table exactly what it says under the last is printed once, there.
+    return tuple(table if index == len(tables) - 1 or table.note != tables[-1].note
+                 else dataclasses.replace(table, note="") for index, table in enumerate(tables))
 
 
 def _par(group: RankedGroup) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:

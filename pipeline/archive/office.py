@@ -73,8 +73,10 @@ def export_filter(pdfa: int | None) -> str:
 
 def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float = 60.0, workers: int = 2,
                   progress: Callable[[int, int], None] | None = None,
+                  on_converted: Callable[[int, Converted], None] | None = None,
                   soffice: Path | None = None) -> tuple[Converted, ...]:
-    """Convert every job, results in the order given; `progress(done, total)` is called after each one.
+    """Convert every job, results in the order given; `progress(done, total)` is called after each one,
+    after `on_converted(position, result)` (which may start work on it while the other files are converted).
 
     `soffice` is the LibreOffice program (default: `soffice` on the PATH; the tests pass one that hangs
     on purpose). Failures are results, not exceptions; only a missing `soffice` raises (InputError).
@@ -84,7 +86,7 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
     runnable: list[tuple[int, Job]] = []
     for index, job in enumerate(jobs):
         if outside := external_targets(job.data):
-            problem = _problem("archive.external_reference", job, ", ".join(outside))
+            problem = conversion_problem("archive.external_reference", job, ", ".join(outside))
             finished.put((index, Converted(job, None, 0, problem)))
         else:
             runnable.append((index, job))
@@ -104,6 +106,8 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
                 if isinstance(outcome, BaseException):
                     raise outcome
                 results[index] = outcome
+                if on_converted is not None:
+                    on_converted(index, outcome)
                 if progress is not None:
                     progress(done, len(jobs))
         finally:
@@ -187,7 +191,7 @@ def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Pat
             if attempts[index] < ATTEMPTS:
                 retry.append(index)
             else:
-                problem = _problem(code, jobs[index], detail)
+                problem = conversion_problem(code, jobs[index], detail)
                 finished.put((index, Converted(jobs[index], None, attempts[index], problem)))
         pending = [index for index in pending[culprit + 1:] if index not in reported] + retry
 
@@ -283,7 +287,8 @@ def _complete_pdf(path: Path) -> bytes | None:
     return data if data.rstrip().endswith(b"%%EOF") else None
 
 
-def _problem(code: str, job: Job, detail: str) -> Problem:
+def conversion_problem(code: str, job: Job, detail: str) -> Problem:
+    """`archive.external_reference`, `archive.conversion_timeout` or `archive.conversion_failed` for `job`."""
     where = Location(file=job.path)
     name = job.path.name
     if code == "archive.external_reference":

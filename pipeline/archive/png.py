@@ -3,8 +3,8 @@
 pdftoppm's own PNG writer spends ten times longer compressing a page than drawing it (0,5 s for
 a two-page decision at 100 dpi). Here pdftoppm draws every page of the file in one call as raw
 PPM on its standard output, read one page at a time (memory holds a few pages, about 3 MB each
-at 100 dpi), and each page is compressed with zlib (level 6, no row filter) in a thread of its own
-while Poppler draws the next. The images are smaller than pdftoppm's and the same bytes every time.
+at 100 dpi), and each page is compressed with zlib (level 1, no row filter: for pages of text hardly
+larger than level 6, and twice as fast) in a thread of its own while Poppler draws the next. The images are smaller than pdftoppm's and the same bytes every time.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def encode_png(width: int, height: int, rgb: bytes) -> bytes:
     stride = width * 3
     rows = b"".join(b"\0" + rgb[top:top + stride] for top in range(0, stride * height, stride))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(b"IEND", b"")
+    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 1)) + _chunk(b"IEND", b"")
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

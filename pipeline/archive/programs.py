@@ -49,8 +49,12 @@ def isolation() -> tuple[str, ...]:
 
 def office_command(soffice: Path, profile: Path, *arguments: str) -> list[str]:
     """The command line of one isolated, headless LibreOffice with its own `profile` directory."""
-    return [*isolation(), str(soffice), *OFFICE_OPTIONS, f"-env:UserInstallation={profile.as_uri()}",
-            *arguments]
+    return [*isolation(), *office_arguments(soffice, profile, *arguments)]
+
+
+def office_arguments(soffice: Path, profile: Path, *arguments: str) -> list[str]:
+    """`office_command` without the isolation, for a program that starts LibreOffice inside it."""
+    return [str(soffice), *OFFICE_OPTIONS, f"-env:UserInstallation={profile.as_uri()}", *arguments]
 
 
 def prepare_profile(soffice: Path, profile: Path) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import resource
+import signal
 import struct
 import sys
 import tempfile
@@ -20,7 +22,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pipeline.archive import office, png, programs
+from pipeline.archive import images, office, png, programs, warm
+from pipeline.archive.pdfa import declared_level as pdfa_level
 from pipeline.problems import InputError
 
 FIXTURE = "lang-son-2023-issued"
@@ -161,3 +164,78 @@ def test_isolation_and_profile_are_on_every_command_line(tmp_path):
     command = programs.office_command(Path("/usr/bin/soffice"), tmp_path / "p", "--convert-to", "pdf")
     assert command[:len(programs.isolation())] == list(programs.isolation())
     assert "--headless" in command and f"-env:UserInstallation={(tmp_path / 'p').as_uri()}" in command
+
+
+# ---------------------------------------------------------------- a LibreOffice kept warm
+
+SILENT_BRIDGE = f"""#!{sys.executable}
+# A bridge that starts, says it is ready, then never answers a request.
+import sys, time
+if sys.argv[1:2] == ["-c"]:
+    sys.exit(0)  # "can you import uno?": yes
+print('{{"ready": true}}', flush=True)
+time.sleep(86400)
+"""
+
+
+def _decision_jobs(built) -> list[office.Job]:
+    folder = built / FIXTURE
+    files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
+    return [office.Job(path, path.read_bytes()) for path in files]
+
+
+@pytest.fixture(scope="module")
+def warm_office():
+    with warm.WarmOffice(processes=2) as kept:
+        yield kept
+
+
+def test_a_warm_office_gives_the_same_pages_as_a_batch_and_stays_warm(built, warm_office):
+    jobs = _decision_jobs(built)
+    cold = images.page_images(jobs)
+    before = warm_office.pids
+    assert images.page_images(jobs, warm=warm_office) == cold
+    assert images.page_images(jobs, warm=warm_office) == cold
+    assert sorted(warm_office.pids) == sorted(before)  # the same processes served both previews
+    assert [len(pages) for pages in cold] == [2, 2, 3]
+
+
+def test_a_warm_office_that_died_is_restarted_and_the_file_converted(built, warm_office):
+    [job] = _decision_jobs(built)[:1]
+    for pid in warm_office.pids:
+        os.killpg(pid, signal.SIGKILL)
+    results = warm_office.convert([job, job], pdfa=1)
+    assert all(item.pdf and item.attempts == 2 for item in results)
+    assert all(pdfa_level(item.pdf) in ("1A", "1B") for item in results)  # PDF/A-1 as asked
+
+
+def test_a_warm_office_that_never_answers_is_killed_retried_once_and_reported(built, tmp_path):
+    bridge = tmp_path / "silent-python"
+    bridge.write_text(SILENT_BRIDGE, encoding="utf-8")
+    bridge.chmod(0o755)
+    job = _decision_jobs(built)[0]
+    with warm.WarmOffice(processes=1, timeout=1, python=bridge) as silent:
+        [first] = silent.pids
+        [result] = silent.convert([job])
+        [second] = silent.pids
+    assert result.pdf is None and result.attempts == office.ATTEMPTS
+    assert result.problem.code == "archive.conversion_timeout"
+    assert "quyet-dinh.docx" in result.problem.message
+    assert first != second and not Path(f"/proc/{first}").exists()
+    assert not _office_processes(str(bridge).encode())
+
+
+def test_a_warm_office_reports_what_it_cannot_open(warm_office, tmp_path):
+    broken = office.Job(tmp_path / "hong.docx", b"PK\x03\x04 not a document")
+    [result] = warm_office.convert([broken])
+    assert result.pdf is None and result.problem.code == "archive.conversion_failed"
+    with pytest.raises(InputError) as caught:
+        images.page_images([broken], warm=warm_office)
+    assert "hong.docx" in caught.value.problems[0].message
+
+
+def test_without_python3_uno_the_warm_office_is_a_clear_problem(tmp_path):
+    with pytest.raises(InputError) as caught:
+        warm.WarmOffice(python=tmp_path / "python-without-uno")
+    [problem] = caught.value.problems
+    assert problem.code == "archive.uno_missing" and "setup.sh" in problem.hint

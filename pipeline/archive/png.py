@@ -4,7 +4,8 @@ pdftoppm's own PNG writer spends ten times longer compressing a page than drawin
 a two-page decision at 100 dpi). Here pdftoppm draws every page of the file in one call as raw
 PPM on its standard output, read one page at a time (memory holds a few pages, about 3 MB each
 at 100 dpi), and each page is compressed with zlib (level 1, no row filter: for pages of text hardly
-larger than level 6, and twice as fast) in a thread of its own while Poppler draws the next. The images are smaller than pdftoppm's and the same bytes every time.
+larger than level 6, and twice as fast) in a thread of its own while Poppler draws the next. The
+images are smaller than pdftoppm's and the same bytes every time.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ from pipeline.problems import InputError, Problem
 
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
 UNO_PYTHON = Path("/usr/bin/python3")
+START_TIMEOUT = 120.0
+"""Seconds a new process may take to be ready (its start-up is not a conversion: it may take longer)."""
 
 
 class _Gone(Exception):
@@ -167,14 +169,17 @@ class _Office:
             raise _Gone(timeout=False) from None
         return self._answer()
 
-    def _answer(self) -> dict[str, object]:
+    def _answer(self, timeout: float | None = None) -> dict[str, object]:
         try:
-            line = self._answers.get(timeout=self.timeout)
+            line = self._answers.get(timeout=timeout or self.timeout)
         except queue.Empty:
             raise _Gone(timeout=True) from None
         if line is None:
             raise _Gone(timeout=False)
-        return json.loads(line)
+        try:
+            return dict(json.loads(line))
+        except (ValueError, TypeError):
+            return {"error": line.strip()}
 
     def _start(self) -> None:
         """Start the bridge and its LibreOffice from a fresh copy of the profile; wait until it is ready."""
@@ -189,11 +194,11 @@ class _Office:
                                          text=True, start_new_session=True)
         threading.Thread(target=_read_lines, args=(self._process, self._answers), daemon=True).start()
         try:
-            self._answer()
+            self._answer(max(START_TIMEOUT, self.timeout))
         except _Gone:
             self._stop(polite=False)
             raise InputError([Problem("archive.office_not_started",
-                                      f"Không khởi động được LibreOffice (chờ {self.timeout:g} giây).",
+                                      "Không khởi động được LibreOffice để giữ chạy sẵn.",
                                       hint=SET_UP_HINT)]) from None
 
     def _stop(self, *, polite: bool) -> None:
@@ -204,7 +209,7 @@ class _Office:
             with contextlib.suppress(OSError):
                 process.stdin.close()  # the bridge ends LibreOffice on end of input
             with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
+                process.wait(timeout=5)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group
         process.wait()

@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   libreoffice-writer-nogui   # PDF/A archive copies (driven headless)
   fonts-liberation2          # Liberation Serif: Times New Roman metrics, every Vietnamese letter
   poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
+  python3-uno                # a LibreOffice kept warm for fast previews (archive/warm.py, system Python)
   libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests
 )
 missing=()

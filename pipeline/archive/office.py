@@ -4,9 +4,10 @@ A batch runs in `workers` LibreOffice processes (one per core), each converting 
 files in one `soffice --convert-to` call: starting LibreOffice costs more than converting a decision.
 Every process is headless, has a private profile directory (a copy of a kept template, see
 `programs`), and runs without network (its own network namespace where `unshare` allows it; .docx
-files that link resources from outside are refused before LibreOffice sees them). A process that prints nothing for `timeout` seconds is
-hung: its process group is killed, the file it was on is retried once, then reported, and the files
-after it go on in a new process. If the caller is interrupted, every process is killed.
+files that link resources from outside are refused before LibreOffice sees them). A process that
+prints nothing for `timeout` seconds is hung: its process group is killed, the file it was on is
+retried once, then reported, and the files after it go on in a new process. If the caller is
+interrupted, every process is killed.
 """
 
 from __future__ import annotations

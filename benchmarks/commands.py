@@ -15,6 +15,8 @@ first and built there once, so the up-to-date build, preview and archive find it
 - the warm preview: a long-running caller (as the web page will be) keeps a `WarmOffice`; after one
   untimed preview, each round edits the case (its number, which every document shows), builds it in
   the process and draws the pages of the three documents into PNG files;
+- CPU seconds (user + system, with every child the command waited for, from wait4) beside the wall
+  times: on a machine other work loads, they say what the command itself costs;
 - peak RSS: one more run of each command, our Python process (`getrusage(RUSAGE_SELF)` at its exit)
   and, separately, its largest child (LibreOffice's soffice.bin, or pdftoppm).
 """
@@ -117,15 +119,21 @@ def _command(name: str, spec: object, round_: int) -> list[str]:
     return list(arguments) if name.startswith("soffice") else [*QDGEN, *arguments]
 
 
-def timed(scratch: Scratch, runs: int) -> dict[str, list[float]]:
-    figures: dict[str, list[float]] = {name: [] for name in scratch.commands()}
+def timed(scratch: Scratch, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall seconds and CPU seconds (user + system, the process and every child it waited for) of each run."""
+    walls: dict[str, list[float]] = {name: [] for name in scratch.commands()}
+    cpus: dict[str, list[float]] = {name: [] for name in scratch.commands()}
     for round_ in range(runs):
         for name, (_, spec) in scratch.commands().items():
             command = _command(name, spec, round_)
             start = time.perf_counter()
-            subprocess.run(command, check=False, capture_output=True, cwd=scratch.root)
-            figures[name].append(time.perf_counter() - start)
-    return figures
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       cwd=scratch.root)
+            _, _, usage = os.wait4(process.pid, 0)
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(usage.ru_utime + usage.ru_stime)
+            process.returncode = 0  # reaped by wait4 above
+    return walls, cpus
 
 
 def peak_memory(scratch: Scratch) -> dict[str, tuple[int | None, int | None]]:
@@ -145,6 +153,30 @@ def peak_memory(scratch: Scratch) -> dict[str, tuple[int | None, int | None]]:
         ours, child = json.loads(report.read_text())
         found[name] = (ours, child or None)
     return found
+
+
+def preview_stages(scratch: Scratch, runs: int) -> dict[str, float]:
+    """Where a cold preview's time goes, inside one process: LibreOffice's conversion, then the PNG pages
+    drawn one file after another (as `store.preview` does today), and both overlapped (`images.page_images`)."""
+    from pipeline.archive.images import page_images
+    from pipeline.archive.office import Job, convert_batch
+    from pipeline.archive.png import render_png
+
+    jobs = [Job(path, path.read_bytes()) for path in scratch.docx]
+    figures: dict[str, list[float]] = {"conversion": [], "drawing, one file after another": [],
+                                       "conversion and drawing overlapped": []}
+    for _ in range(runs):
+        start = time.perf_counter()
+        converted = convert_batch(jobs, pdfa=None, workers=1)
+        middle = time.perf_counter()
+        for item in converted:
+            render_png(item.pdf or b"")
+        end = time.perf_counter()
+        page_images(jobs)
+        figures["conversion"].append(middle - start)
+        figures["drawing, one file after another"].append(end - middle)
+        figures["conversion and drawing overlapped"].append(time.perf_counter() - end)
+    return {name: statistics.median(values) for name, values in figures.items()}
 
 
 def warm_preview(scratch: Scratch, runs: int) -> dict[str, object]:
@@ -223,9 +255,10 @@ def main() -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="qdgen-commands-") as name:
         scratch = Scratch(Path(name))
-        figures = timed(scratch, arguments.runs)
+        figures, cpu = timed(scratch, arguments.runs)
         memory = peak_memory(scratch)
         warm = warm_preview(scratch, arguments.runs)
+        stages = preview_stages(scratch, arguments.runs)
         floor_command = scratch.floor(0)
     load_after = os.getloadavg()
     version = subprocess.run([shutil.which("soffice") or "soffice", "--version"], capture_output=True, text=True,
@@ -236,7 +269,9 @@ def main() -> None:
           f"{vn.number(Decimal(repr(round(load_after[0], 2))), 2)}; medians of {arguments.runs}")
     print(f"floor: {' '.join(floor_command[:5])} --outdir DIR quyet-dinh.docx phu-luc-*.docx")
     floor = statistics.median(figures["soffice --convert-to pdf (3 .docx)"])
-    print(f"{'command':<40} {'median':>8} {'× soffice':>9}  {'goal':<17} {'met':<4} {'our RSS':>8} {'child RSS':>9}")
+    cpu_floor = statistics.median(cpu["soffice --convert-to pdf (3 .docx)"])
+    print(f"{'command':<40} {'median':>8} {'× soffice':>9}  {'goal':<17} {'met':<4} {'our RSS':>8} {'child RSS':>9}"
+          f"  {'CPU':>7} {'CPU × soffice':>13}")
     for name, (goal, _) in scratch.commands().items():
         median = statistics.median(figures[name])
         ratio = median / floor
@@ -248,13 +283,18 @@ def main() -> None:
             met = None
         ours, child = memory[name]
         print(f"{name:<40} {seconds(median):>8} {times(ratio):>9}  {goal:<17} "
-              f"{'' if met is None else ('yes' if met else 'NO'):<4} {megabytes(ours):>8} {megabytes(child):>9}")
+              f"{'' if met is None else ('yes' if met else 'NO'):<4} {megabytes(ours):>8} {megabytes(child):>9}"
+              f"  {seconds(statistics.median(cpu[name])):>7} {times(statistics.median(cpu[name]) / cpu_floor):>13}")
     median = statistics.median(warm["seconds"])
     print(f"{'warm preview after an edit (in-process)':<40} {seconds(median):>8} {times(median / floor):>9}  "
           f"{'≤ 1 s':<17} {'yes' if median <= 1 else 'NO':<4} {megabytes(warm['ours']):>8} "
           f"{megabytes(warm['office']):>9}")
     print("our RSS: the qdgen process (≤ 150 MB); child RSS: its largest child, LibreOffice's soffice.bin "
           "(for the warm preview: the largest warm LibreOffice process)")
+    print("CPU: user + system seconds of the process and its children (medians); on a loaded machine the wall "
+          "times stretch, the CPU seconds much less")
+    print("a cold preview inside one process (medians): " + "; ".join(
+        f"{name} {seconds(value)}" for name, value in stages.items()))
 
 
 if __name__ == "__main__":

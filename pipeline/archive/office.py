@@ -1,7 +1,8 @@
 """LibreOffice as a component: convert .docx to PDF(/A) in batches (`render_png` is in `png`).
 
-A batch runs in `workers` LibreOffice processes (one per core), each converting its whole share of
-files in one `soffice --convert-to` call: starting LibreOffice costs more than converting a decision.
+A batch runs in up to `workers` LibreOffice processes (one per core; no more than one per
+FILES_PER_PROCESS files), each converting its whole share of files in one `soffice --convert-to`
+call: starting LibreOffice costs more than converting a decision.
 Every process is headless, has a private profile directory (a copy of a kept template, see
 `programs`), and runs without network (its own network namespace where `unshare` allows it; .docx
 files that link resources from outside are refused before LibreOffice sees them). A process that
@@ -37,6 +38,10 @@ __all__ = ["ATTEMPTS", "SET_UP_HINT", "Converted", "Job", "convert_batch", "expo
 
 ATTEMPTS = 2
 """How often a file is tried before it is reported."""
+FILES_PER_PROCESS = 4
+"""A LibreOffice process is started for every this many files at most: starting one costs about as much as
+converting five decisions, so a second process for the three files of one case costs a second start-up of
+CPU for little time saved (and for none on a loaded machine)."""
 
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -94,7 +99,7 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
     results: dict[int, Converted] = {}
     cancel = threading.Event()
     with tempfile.TemporaryDirectory(prefix="qdgen-office-") as scratch:
-        count = min(max(1, workers), len(runnable))
+        count = min(max(1, workers), -(-len(runnable) // FILES_PER_PROCESS))
         threads = [threading.Thread(target=_worker, daemon=True,
                                     args=(soffice, runnable[n::count], Path(scratch, f"w{n}"),
                                           export_filter(pdfa), timeout, finished, cancel))

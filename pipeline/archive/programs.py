@@ -83,11 +83,17 @@ def keep_profile(soffice: Path, profile: Path) -> None:
 
 
 def _template(soffice: Path) -> Path | None:
-    """Where the profile template of this LibreOffice installation lives; `None` without a home."""
+    """Where the profile template of this LibreOffice installation lives; `None` without a home.
+
+    Named after the program and when it was installed, so an upgraded LibreOffice gets a new template
+    instead of migrating an old one on every start."""
     cache = os.environ.get("XDG_CACHE_HOME")
     try:
         root = Path(cache) if cache else Path.home() / ".cache"
-    except RuntimeError:
+        program = soffice.resolve()
+        binary = program.with_name("soffice.bin")
+        installed = (binary if binary.exists() else program).stat().st_mtime_ns
+    except (RuntimeError, OSError):
         return None
-    installation = hashlib.sha256(str(soffice.resolve()).encode()).hexdigest()[:16]
+    installation = hashlib.sha256(f"{program}\0{installed}".encode()).hexdigest()[:16]
     return root / "qdgen" / f"libreoffice-profile-{installation}"

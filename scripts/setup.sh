@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   postgresql                 # a shared outgoing register; the tests start a throw-away server of their own
   fonts-liberation2          # Liberation Serif: Times New Roman metrics, every Vietnamese letter
   poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
+  python3-uno                # a LibreOffice kept warm for fast previews (archive/warm.py, system Python)
   libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests
 )
 missing=()

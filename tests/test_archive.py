@@ -6,7 +6,6 @@ before normalisation), once per archive run. Speed is measured in benchmarks/arc
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import io
@@ -399,41 +398,6 @@ def test_a_run_killed_while_writing_a_version_leaves_staging_that_the_next_run_r
 
 
 # ---------------------------------------------------------------- LibreOffice as a component
-
-
-def _slow_docx(path: Path) -> Path:
-    """A real document that takes LibreOffice far longer than the test's timeout to lay out."""
-    document = docx.Document()
-    paragraph = document.add_paragraph("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; " * 4)
-    for _ in range(40000):
-        paragraph._p.addnext(copy.deepcopy(paragraph._p))
-    document.save(str(path))
-    return path
-
-
-def test_a_hung_conversion_is_killed_retried_once_reported_and_the_rest_goes_on(archived, tmp_path):
-    slow = _slow_docx(tmp_path / "treo.docx")
-    broken = tmp_path / "hong.docx"
-    decision = archived.issued[0] / "quyet-dinh.docx"
-    broken.write_bytes(decision.read_bytes()[:3000])
-    jobs = [office.Job(path, path.read_bytes()) for path in (slow, decision, decision, decision, broken)]
-    seen: list[tuple[int, int]] = []
-    results = office.convert_batch(jobs, timeout=4, workers=2, progress=lambda *counts: seen.append(counts))
-    hung, *converted, unreadable = results  # worker 1 gets the slow file, a decision, then the broken file
-    assert hung.pdf is None and hung.attempts == office.ATTEMPTS
-    assert hung.problem.code == "archive.conversion_timeout" and "treo.docx" in hung.problem.message
-    assert all(item.pdf and item.attempts == 1 for item in converted)
-    assert unreadable.pdf is None and unreadable.attempts == office.ATTEMPTS
-    assert unreadable.problem.code == "archive.conversion_failed"
-    assert "hong.docx" in unreadable.problem.message
-    assert seen == [(n, 5) for n in range(1, 6)]
-    leftovers = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            leftovers += [cmdline] if b"qdgen-office-" in cmdline.read_bytes() else []
-        except OSError:
-            continue
-    assert not leftovers
 
 
 def test_missing_libreoffice_is_a_clear_problem(archived, tmp_path, monkeypatch):

@@ -1,22 +1,22 @@
-"""LibreOffice and Poppler as components: find them, convert .docx to PDF(/A) in batches, render PNG pages.
+"""LibreOffice as a component: convert .docx to PDF(/A) in batches (`render_png` is in `png`).
 
-A batch runs in `workers` LibreOffice processes (one per core), each converting its whole share of
-files in one `soffice --convert-to` call: starting LibreOffice costs more than converting a decision.
-Every process is headless, has its own throw-away profile directory, and runs without network
-(its own network namespace where `unshare` allows it; .docx files that link resources from outside
-are refused before LibreOffice sees them). A process that prints nothing for `timeout` seconds is
-hung: its process group is killed, the file it was on is retried once, then reported, and the files
-after it go on in a new process. If the caller is interrupted, every process is killed.
+A batch runs in up to `workers` LibreOffice processes (one per core; no more than one per
+FILES_PER_PROCESS files), each converting its whole share of files in one `soffice --convert-to`
+call: starting LibreOffice costs more than converting a decision.
+Every process is headless, has a private profile directory (a copy of a kept template, see
+`programs`), and runs without network (its own network namespace where `unshare` allows it; .docx
+files that link resources from outside are refused before LibreOffice sees them). A process that
+prints nothing for `timeout` seconds is hung: its process group is killed, the file it was on is
+retried once, then reported, and the files after it go on in a new process. If the caller is
+interrupted, every process is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -29,12 +29,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.problems import InputError, Location, Problem
+from pipeline.archive.png import render_png
+from pipeline.archive.programs import SET_UP_HINT, find_program, keep_profile, office_command, prepare_profile
+from pipeline.problems import Location, Problem
 
-SET_UP_HINT = ("Chạy lệnh cài đặt của dự án: bash scripts/setup.sh (hoặc: sudo apt-get install "
-               "libreoffice-writer-nogui fonts-liberation2 poppler-utils).")
+__all__ = ["ATTEMPTS", "SET_UP_HINT", "Converted", "Job", "convert_batch", "export_filter", "external_targets",
+           "find_program", "render_png"]
+
 ATTEMPTS = 2
 """How often a file is tried before it is reported."""
+FILES_PER_PROCESS = 4
+"""A LibreOffice process is started for every this many files at most: starting one costs about as much as
+converting five decisions, so a second process for the three files of one case costs a second start-up of
+CPU for little time saved (and for none on a loaded machine)."""
 
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -63,16 +70,6 @@ _Finished = queue.Queue[tuple[int, Converted | BaseException]]
 """Where workers put each job's outcome (or an unexpected error, under index -1)."""
 
 
-def find_program(name: str) -> Path:
-    """The path of `soffice`, `pdftoppm`, …; raises InputError `archive.<name>_missing` when absent."""
-    found = shutil.which(name)
-    if found is None:
-        raise InputError([Problem(f"archive.{name}_missing",
-                                  f"Không tìm thấy chương trình {name} trên máy này; "
-                                  "cần nó để lập bản PDF/A và ảnh xem trước.", hint=SET_UP_HINT)])
-    return Path(found)
-
-
 def export_filter(pdfa: int | None) -> str:
     """LibreOffice's `--convert-to` argument: PDF/A-`pdfa` (1 or 2), or plain PDF for `None`."""
     if pdfa is None:
@@ -81,24 +78,28 @@ def export_filter(pdfa: int | None) -> str:
 
 
 def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float = 60.0, workers: int = 2,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[Converted, ...]:
-    """Convert every job, results in the order given; `progress(done, total)` is called after each one.
+                  progress: Callable[[int, int], None] | None = None,
+                  on_converted: Callable[[int, Converted], None] | None = None,
+                  soffice: Path | None = None) -> tuple[Converted, ...]:
+    """Convert every job, results in the order given; `progress(done, total)` is called after each one,
+    after `on_converted(position, result)` (which may start work on it while the other files are converted).
 
-    Failures are results, not exceptions; only a missing `soffice` raises (InputError).
+    `soffice` is the LibreOffice program (default: `soffice` on the PATH; the tests pass one that hangs
+    on purpose). Failures are results, not exceptions; only a missing `soffice` raises (InputError).
     """
-    soffice = find_program("soffice")
+    soffice = soffice or find_program("soffice")
     finished: _Finished = queue.Queue()
     runnable: list[tuple[int, Job]] = []
     for index, job in enumerate(jobs):
         if outside := external_targets(job.data):
-            problem = _problem("archive.external_reference", job, ", ".join(outside))
+            problem = conversion_problem("archive.external_reference", job, ", ".join(outside))
             finished.put((index, Converted(job, None, 0, problem)))
         else:
             runnable.append((index, job))
     results: dict[int, Converted] = {}
     cancel = threading.Event()
     with tempfile.TemporaryDirectory(prefix="qdgen-office-") as scratch:
-        count = min(max(1, workers), len(runnable))
+        count = min(max(1, workers), -(-len(runnable) // FILES_PER_PROCESS))
         threads = [threading.Thread(target=_worker, daemon=True,
                                     args=(soffice, runnable[n::count], Path(scratch, f"w{n}"),
                                           export_filter(pdfa), timeout, finished, cancel))
@@ -111,6 +112,8 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
                 if isinstance(outcome, BaseException):
                     raise outcome
                 results[index] = outcome
+                if on_converted is not None:
+                    on_converted(index, outcome)
                 if progress is not None:
                     progress(done, len(jobs))
         finally:
@@ -118,21 +121,6 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
             for thread in threads:
                 thread.join()
     return tuple(results[index] for index in range(len(jobs)))
-
-
-def render_png(pdf: bytes, resolution: int = 100) -> tuple[bytes, ...]:
-    """One PNG per page of `pdf` (Poppler's pdftoppm); raises InputError when pdftoppm is missing or fails."""
-    pdftoppm = find_program("pdftoppm")
-    with tempfile.TemporaryDirectory(prefix="qdgen-png-") as scratch:
-        source = Path(scratch, "in.pdf")
-        source.write_bytes(pdf)
-        command = [str(pdftoppm), "-png", "-r", str(resolution), str(source), str(Path(scratch, "p"))]
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-        if run.returncode != 0:
-            raise InputError([Problem("archive.pdftoppm_failed",
-                                      f"pdftoppm không vẽ được trang: {run.stderr.strip()[-300:]}")])
-        pages = sorted(Path(scratch).glob("p-*.png"), key=lambda page: int(page.stem.rpartition("-")[2]))
-        return tuple(page.read_bytes() for page in pages)
 
 
 def external_targets(docx: bytes) -> tuple[str, ...]:
@@ -149,16 +137,6 @@ def external_targets(docx: bytes) -> tuple[str, ...]:
                     if rel.get("TargetMode") == "External" and rel.get("Type") != _HYPERLINK:
                         targets.append(rel.get("Target", ""))
     return tuple(targets)
-
-
-@functools.cache
-def _isolation() -> tuple[str, ...]:
-    """`unshare` arguments that give LibreOffice a network namespace of its own, when the system allows it."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return ()
-    probe = subprocess.run([unshare, "--net", "--map-root-user", "true"], capture_output=True, check=False)
-    return (unshare, "--net", "--map-root-user") if probe.returncode == 0 else ()
 
 
 class _Cancelled(Exception):
@@ -184,6 +162,8 @@ def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Pat
     for index, job in share:
         (inbox / f"{index:05d}.docx").write_bytes(job.data)
     jobs = dict(share)
+    profile = workdir / "profile"
+    prepare_profile(soffice, profile)
     attempts = dict.fromkeys(jobs, 0)
     reported: set[int] = set()
     pending = list(jobs)
@@ -198,7 +178,9 @@ def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Pat
 
     while pending:
         run = _Run([inbox / f"{index:05d}.docx" for index in pending])
-        ended, status = _soffice(soffice, run, workdir / "profile", outbox, export, timeout, collect, cancel)
+        ended, status = _soffice(soffice, run, profile, outbox, export, timeout, collect, cancel)
+        if ended == "exit":
+            keep_profile(soffice, profile)
         collect()
         missing = [index not in reported for index in pending]
         culprit = len(pending) if ended == "exit" else run.culprit(missing)
@@ -215,7 +197,7 @@ def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Pat
             if attempts[index] < ATTEMPTS:
                 retry.append(index)
             else:
-                problem = _problem(code, jobs[index], detail)
+                problem = conversion_problem(code, jobs[index], detail)
                 finished.put((index, Converted(jobs[index], None, attempts[index], problem)))
         pending = [index for index in pending[culprit + 1:] if index not in reported] + retry
 
@@ -253,9 +235,8 @@ def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str,
     Returns `("exit" | "crash" | "timeout", exit status)`; silent for `timeout` seconds → killed.
     Raises _Cancelled (after killing it) when `cancel` is set.
     """
-    command = [*_isolation(), str(soffice), "--headless", "--norestore", "--nolockcheck", "--nodefault",
-               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", export, "--outdir", str(outbox),
-               *map(str, run.files)]
+    command = office_command(soffice, profile, "--convert-to", export, "--outdir", str(outbox),
+                             *map(str, run.files))
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
@@ -312,7 +293,8 @@ def _complete_pdf(path: Path) -> bytes | None:
     return data if data.rstrip().endswith(b"%%EOF") else None
 
 
-def _problem(code: str, job: Job, detail: str) -> Problem:
+def conversion_problem(code: str, job: Job, detail: str) -> Problem:
+    """`archive.external_reference`, `archive.conversion_timeout` or `archive.conversion_failed` for `job`."""
     where = Location(file=job.path)
     name = job.path.name
     if code == "archive.external_reference":

@@ -317,7 +317,7 @@ MUTATIONS = (
     Mutation("reference line upright", "annex", "ANX-04", _run("(Kèm theo", "i", val="0")),
     Mutation("reference line number 5", "annex", "ANX-04", _text("(Kèm theo", "số 05/", "số 5/")),
     Mutation("Quốc hiệu on the annex page", "annex", "ANX-05", _national_header),
-    Mutation("annex without ./.", "annex", "ANX-06", _text("Ghi chú", "./.", ".", nth=1)),
+    Mutation("annex without ./.", "annex", "ANX-06", _text("Ghi chú", "./.", ".", nth=-1)),
     Mutation("a header row that does not repeat", "annex", "ANX-07",
              lambda r: drop(next(r.iter(w("tblHeader"))))),
     Mutation("a row that may split", "annex", "ANX-08", lambda r: drop(list(r.iter(w("cantSplit")))[5])),
@@ -438,8 +438,8 @@ def test_a_decision_with_its_annexes_in_one_file_passes(combined):
 
 
 def _continuous_break(root):
-    """The first annex's section starts on the decision's last page."""
-    section = para(root, "Ghi chú", 1).getnext().find(w("pPr")).find(w("sectPr"))
+    """The first annex's section starts on the decision's last page (its note, once, ends the annex)."""
+    section = para(root, "Ghi chú", 0).getnext().find(w("pPr")).find(w("sectPr"))
     section.insert(0, xml('<w:type w:val="continuous"/>'))
 
 

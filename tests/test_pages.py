@@ -64,7 +64,10 @@ def _signature_table(root: etree._Element) -> etree._Element:
 
 
 def split_signature(root):
-    """40 more recipients: the signature row is taller than what is left of the page, and splits."""
+    """As a hand-made document has it: a signature row that may split and a body that does not keep with
+    it; 40 more recipients make the row taller than what is left of the page, and it splits."""
+    for marker in [*_signature_table(root).iter(_w("cantSplit")), *root.iter(_w("keepNext"))]:
+        marker.getparent().remove(marker)
     cell = _signature_table(root).find("w:tr/w:tc", NS)
     recipient = next(p for p in cell.findall("w:p", NS) if "".join(p.itertext()).startswith("- Như"))
     for _ in range(40):

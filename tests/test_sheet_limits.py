@@ -75,7 +75,7 @@ def test_many_sheet_entries_on_one_large_part_are_refused_with_bounded_memory(tm
     report = json.loads(result.stdout)
     assert [code for code, _ in report["problems"]] == ["scores.not_xlsx"]
     assert "60 MB" in report["problems"][0][1]
-    assert report["maxrss_kb"] < 400_000, report  # 3.4 GB before the total cap
+    assert report["maxrss_kb"] < 600_000, report  # 3.4 GB before the total cap; about 320 MB with it
 
 
 def test_sheets_and_cells_are_capped(tmp_path, monkeypatch):

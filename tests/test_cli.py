@@ -311,6 +311,35 @@ def test_check_json_of_a_build_and_of_files_that_are_not_docx(built, tmp_path):
     assert "2 tệp: 0 đạt, 2 không đạt." in result.stderr
 
 
+def test_check_pages_lays_files_out_and_reports_page_findings_with_their_page(built, tmp_path):
+    """`check --pages`: a decision whose body ends on a page before its signature block gets LAYOUT-02 with its
+    page; a file that is not a .docx is reported, not laid out; the build's own documents pass."""
+    import zipfile
+
+    ok = run("check", "--pages", "--json", built / ISSUED.name)
+    assert ok.exit_code == 0, ok.stderr
+    assert all(item["problems"] == [] for item in json.loads(ok.stdout))
+    decision = built / ISSUED.name / "quyet-dinh.docx"
+    with zipfile.ZipFile(decision) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    table = xml.index("<w:tbl>", xml.index("QUYẾT ĐỊNH:"))  # the signature table follows the body
+    parts["word/document.xml"] = (xml[:table] + '<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>'
+                                  + xml[table:]).encode("utf-8")
+    planted = tmp_path / "quyet-dinh.docx"
+    with zipfile.ZipFile(planted, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    sheet = tmp_path / "bang.xlsx"
+    shutil.copy(PAR_SHEET, sheet)
+    found = run("check", "--pages", "--json", planted, sheet)
+    [laid, unreadable] = json.loads(found.stdout)
+    assert [p["code"] for p in laid["problems"]] == ["LAYOUT-02"]
+    page = int(laid["problems"][0]["message"].removeprefix("Trang ").split(":")[0])
+    assert page >= 2  # the signature page, which is never page 1 here
+    assert unreadable["kind"] is None and found.exit_code == 1
+
+
 def test_archive_refuses_drafts_and_changed_content_without_a_correction(tmp_path, case_copy):
     """The archive keeps what was signed: the same number with other content needs `--correction`."""
     root = tmp_path / "archive"

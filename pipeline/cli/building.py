@@ -27,12 +27,17 @@ out_option = click.option("--out", "out", type=FOLDER, default=Path("out"), show
 @out_option
 @registry_option
 @as_of_option
+@click.option("--pages", "on_pages", is_flag=True,
+              help="Sau khi tạo, dàn trang các tệp mới bằng LibreOffice và kiểm tra các trang (LAYOUT-01 … 07).")
 @json_option
-def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
+def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_of: dt.date | None,
+          on_pages: bool) -> Outcome:
     """Tạo quyết định (.docx), phụ lục và manifest.json cho từng hồ sơ CASES."""
     from pipeline.build.stages import build_cases
 
     results = build_cases(list(cases), build_options(out, registries, as_of))
+    if on_pages:
+        results = _with_pages(results)
     for result in results:
         echo_problems(result.problems)
         status = report.state(result.status)
@@ -45,6 +50,23 @@ def build(cases: tuple[Path, ...], out: Path, registries: tuple[Path, ...], as_o
             click.echo(f"✓ {result.case} → {result.out_dir}", err=True)
             _echo_reasons("lý do", result.reasons)
     return Outcome(any(report.state(r.status) == "failed" for r in results), results)
+
+
+def _with_pages(results):
+    """Built cases with the page rules' findings on their new files; a page error fails the case (its files stay
+    written: they are what LibreOffice laid out)."""
+    import dataclasses
+
+    from pipeline.pages.check import check_pages
+
+    built = {artifact.path: result.case for result in results if report.state(result.status) == "built"
+             for artifact in result.artifacts}
+    found: dict[Path, tuple] = {}
+    for page in check_pages(sorted(built)) if built else ():
+        found[built[page.path]] = found.get(built[page.path], ()) + page.problems
+    return [dataclasses.replace(result, problems=result.problems + found[result.case],
+                                status="failed" if any(p.is_error for p in found[result.case]) else result.status)
+            if result.case in found else result for result in results]
 
 
 @click.command(cls=Command)

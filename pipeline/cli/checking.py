@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -27,8 +28,11 @@ def docx_files(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True, type=FilePath(), metavar="TỆP_HOẶC_THƯ_MỤC...")
 @click.option("--register", "register_at", metavar="SỔ", default=None,
               help="Sổ đăng ký văn bản đi (tệp hoặc postgresql://…): kiểm tra thêm DOC-02, số không trùng trong năm.")
+@click.option("--pages", "on_pages", is_flag=True,
+              help="Dàn trang bằng LibreOffice rồi kiểm tra cả các trang (LAYOUT-01 … LAYOUT-07): khối chữ ký trọn một "
+                   "trang, không đề mục cuối trang, không ngắt từ trong ô bảng, số trang …")
 @json_option
-def check(paths: tuple[Path, ...], register_at: str | None) -> Outcome:
+def check(paths: tuple[Path, ...], register_at: str | None, on_pages: bool) -> Outcome:
     """Kiểm tra thể thức Nghị định 30/2020/NĐ-CP của các tệp .docx (do máy tạo hay gõ bằng Word).
 
     Mỗi đối số là tệp .docx hoặc thư mục (kiểm tra mọi tệp .docx trong đó). Một quyết định và các phụ lục ở
@@ -47,6 +51,8 @@ def check(paths: tuple[Path, ...], register_at: str | None) -> Outcome:
         from pipeline.cli.register import with_register_check
 
         results = with_register_check(results, register_at)
+    if on_pages:
+        results = with_page_check(results)
     for result in results:
         kind = KIND_NAMES[result.kind] if result.kind else "không đọc được"
         mark = "✓" if result.passed else "✗"
@@ -56,3 +62,25 @@ def check(paths: tuple[Path, ...], register_at: str | None) -> Outcome:
     if len(results) > 1:
         click.echo(f"{len(results)} tệp: {len(results) - failed} đạt, {failed} không đạt.", err=True)
     return Outcome(bool(failed), results)
+
+
+def with_page_check(results: list) -> list:
+    """Each result with the findings of the page rules on the pages LibreOffice lays the file out on (one
+    LibreOffice run for all files); a file the .docx reader refused is not laid out."""
+    import dataclasses
+
+    from pipeline.pages.check import check_pages
+
+    readable = [result for result in results if result.kind is not None]
+    progress = _progress("Dàn trang") if sys.stderr.isatty() else None
+    found = {page.path: page.problems for page in check_pages([result.path for result in readable],
+                                                              progress=progress)}
+    return [dataclasses.replace(result, problems=result.problems + found.get(result.path, ()))
+            for result in results]
+
+
+def _progress(label: str):
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=done == total)
+
+    return show

@@ -18,31 +18,29 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import CitedStatus, cited_statuses, fingerprints, reasons
 from pipeline.domain.validate import check_day, validate_case
-from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.cache import ParsedFiles, file_digest
 from pipeline.inputs.load import case_file, read_case, read_registry
 from pipeline.inputs.sources import read_yaml
 from pipeline.inputs.units import bundled_units
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.kinds.compose import wording_problems
-from pipeline.kinds.cong_bo_chi_so import rank_index
 from pipeline.kinds.registry import kind_named
-from pipeline.ooxml.package import CoreProperties
-from pipeline.ooxml.render import context_of, load_template, render
 from pipeline.outputs.drafts import keep_draft
 from pipeline.outputs.manifest import MANIFEST, Manifest, manifest_data, read_manifest
 from pipeline.outputs.provenance import producer
 from pipeline.outputs.targets import case_inputs, shared_targets, target_problems
-from pipeline.outputs.verify import check_outputs
 from pipeline.outputs.write import write_build
 from pipeline.problems import InputError, Location, Problem, errors
 from pipeline.records import Annex, Artifact, Case, Decision, ScoreSource
+
+if TYPE_CHECKING:  # rendering, checking and ranking are imported when they run: a case found up to date
+    from pipeline.ooxml.package import CoreProperties  # needs none of docxtpl, python-docx or the checker
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = BUNDLED_TEMPLATES
@@ -203,6 +201,9 @@ def _prepare(planned: Planned, registry: Registry) -> Prepared:
 
 def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path) -> tuple[Any, list[Problem]]:
     """One score sheet read, checked and ranked on its own (`qdgen rank`): (ranking or None, problems)."""
+    from pipeline.inputs.agencies import read_agencies
+    from pipeline.kinds.cong_bo_chi_so import rank_index
+
     try:
         return rank_index(index, ScoreSource(index, sheet, criteria), read_agencies(agencies), PARSED)
     except InputError as exc:
@@ -243,6 +244,8 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
         return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
                              prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
 
+    from pipeline.outputs.verify import check_outputs
+
     written = write_build(target, render_documents(prepared.decision), manifest,
                           case_inputs(case, options.registry_dirs), check_outputs)
     if errors(written.problems):
@@ -252,6 +255,8 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
 
 def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:
     """File name → (artifact kind, bytes) of the decision and each document its kind produces beside it."""
+    from pipeline.ooxml.render import context_of, load_template, render
+
     kind = kind_named(decision.template)
     core = _core_properties(decision)
     documents = {DECISION_FILE: ("decision", render(load_template(kind.template_file), context_of(decision), core))}
@@ -276,6 +281,8 @@ def _with_end_mark(annex: Annex) -> Annex:
 
 
 def _core_properties(decision: Decision) -> CoreProperties:
+    from pipeline.ooxml.package import CoreProperties
+
     number = f"{decision.number:02d}/{decision.symbol}" if decision.number else f"dự thảo/{decision.symbol}"
     return CoreProperties(title=decision.subject, subject=f"Quyết định số {number}",
                           creator=decision.organ, keywords=f"{decision.symbol}; {decision.template}",

@@ -1,0 +1,111 @@
+"""The HTTP API for other systems (the province's e-office, scripts), served as OpenAPI at /api/docs.
+
+Authenticated with `Authorization: Bearer <token>` (`qdgen user token NAME`), with the page's role checks.
+Answers and errors carry the CLI's problem shape (`code`, `severity`, `message`, `location`, `hint`);
+401 unauthenticated, 403 forbidden, 404 unknown case or file, 409 a taken case name, 413 too large,
+415 a file that is not what it says, 501 the register's actions until it is installed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from pipeline.inputs.load import CASE_FILE
+from pipeline.web import actions, drafts
+from pipeline.web.app import Refused, api_user, context
+from pipeline.web.pages import DOCX_TYPE, upload_bytes
+from pipeline.web.security import MAX_BODY, Action
+from pipeline.web.workspace import FILE_NAME, file_in, write_new_file
+
+router = APIRouter(prefix="/api", tags=["api"])
+_ERRORS = {status: {"description": text} for status, text in (
+    (401, "Chưa xác thực"), (403, "Vai trò không được phép"), (404, "Không có hồ sơ hoặc tệp"),
+    (413, "Tệp quá lớn"))}
+
+
+@router.get("/cases", responses=_ERRORS, summary="Các hồ sơ của kho")
+def list_cases(request: Request) -> list[dict]:
+    api_user(request, Action.VIEW)
+    return [{"name": row.name, "state": row.state, "kind": row.kind, "date": row.date, "subject": row.subject,
+             "number": row.number, "up_to_date": row.up_to_date, "why": list(row.why),
+             "replaced": list(row.replaced), "problems": [p.to_json() for p in row.problems]}
+            for row in actions.case_rows(context(request).workspace)]
+
+
+@router.post("/cases", status_code=201, responses={**_ERRORS, 409: {"description": "Tên đã có"}},
+             summary="Tạo hồ sơ từ case.yaml và các tệp nó ghi")
+async def create_case(request: Request, name: Annotated[str, Form()], case: Annotated[UploadFile, File()],
+                      files: Annotated[list[UploadFile], File()] = ()) -> JSONResponse:
+    user = api_user(request, Action.DRAFT)
+    ctx = context(request)
+    text = await case.read(MAX_BODY + 1)
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(415, "web.wrong_type", "case.yaml phải là văn bản UTF-8.") from None
+    sheets = []
+    for upload in files:
+        if not FILE_NAME.match(upload.filename or ""):
+            raise Refused(400, "web.bad_name", f"Tên tệp «{(upload.filename or '')[:80]}» không dùng được.",
+                          "Chỉ gửi tên tệp (không thư mục), chữ không dấu, chữ số, dấu chấm, gạch ngang.")
+        sheets.append((upload.filename, await upload_bytes(upload, ".xlsx", drafts.XLSX_PARTS)))
+    try:
+        folder = ctx.workspace.new_case_dir(name)
+    except ValueError:
+        raise Refused(400, "web.bad_name", f"Tên hồ sơ «{name[:64]}» không dùng được.",
+                      "Chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ lang-son-2025-khen-thuong.") from None
+    except FileExistsError:
+        raise Refused(409, "web.exists", f"Đã có hồ sơ «{name}».", "Chọn tên khác.") from None
+    for file_name, data in sheets:
+        write_new_file(folder, file_name, data)
+    write_new_file(folder, CASE_FILE, text)
+    ctx.store.audit(user, "tạo hồ sơ", name, "qua API")
+    problems = await run_in_threadpool(_validate, ctx.workspace, name)
+    return JSONResponse({"name": name, "problems": [p.to_json() for p in problems]}, status_code=201)
+
+
+def _validate(workspace, name):
+    from pipeline.build.stages import validate_cases
+
+    return next(iter(validate_cases([workspace.case_dir(name)], workspace.options()).values()))
+
+
+@router.post("/cases/{name}/build", responses=_ERRORS, summary="Tạo văn bản của hồ sơ")
+def build(request: Request, name: str) -> JSONResponse:
+    user = api_user(request, Action.BUILD)
+    ctx = context(request)
+    built = actions.build(ctx.workspace, name)
+    ctx.store.audit(user, "tạo văn bản", name, built.result.status)
+    result = built.result
+    return JSONResponse({
+        "case": name, "status": str(result.status), "reasons": list(result.reasons),
+        "files": [{"name": file, "sha256": digest, "url": f"/api/cases/{name}/files/{file}"}
+                  for file, digest in built.files],
+        "problems": [p.to_json() for p in result.problems]}, status_code=422 if result.status == "failed" else 200)
+
+
+@router.get("/cases/{name}/files/{file}", responses=_ERRORS, summary="Tải một tệp .docx đã tạo")
+def download(request: Request, name: str, file: str) -> FileResponse:
+    api_user(request, Action.VIEW)
+    return FileResponse(file_in(context(request).workspace.build_dir(name), file, (".docx",)),
+                        media_type=DOCX_TYPE, filename=file)
+
+
+@router.post("/check", responses=_ERRORS, summary="Kiểm tra thể thức các tệp .docx (như qdgen check --json)")
+async def check(request: Request, files: Annotated[list[UploadFile], File()]) -> list[dict]:
+    user = api_user(request, Action.CHECK)
+    uploads = [(upload.filename or "tep.docx", await upload_bytes(upload, ".docx", drafts.DOCX_PARTS))
+               for upload in files]
+    context(request).store.audit(user, "kiểm tra thể thức", "", ", ".join(label for label, _ in uploads))
+    return await run_in_threadpool(actions.check, uploads)
+
+
+@router.post("/cases/{name}/issue", responses={**_ERRORS, 501: {"description": "Chưa có sổ đăng ký"}},
+             summary="Cấp số, ban hành (cần Sổ đăng ký)")
+def issue(request: Request, name: str) -> None:
+    api_user(request, Action.ISSUE)
+    actions.issue(context(request).workspace, context(request).workspace.case_dir(name).name, None, None)

@@ -494,3 +494,9 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(report.to_json([result.to_json() for result in results]))
     sys.exit(1 if failed else 0)
+
+
+from pipeline.cli.web import serve, user  # noqa: E402  (the web page's commands live in their own module)
+
+main.add_command(serve)
+main.add_command(user)

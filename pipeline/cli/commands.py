@@ -496,7 +496,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-from pipeline.cli.web import serve, user  # noqa: E402  (the web page's commands live in their own module)
+from pipeline.cli.web import serve, user  # the web page's commands, in their own module
 
 main.add_command(serve)
 main.add_command(user)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.archive import store as archiving
 from pipeline.build import regenerate as regen
-from pipeline.build.stages import (BuildStatus, CaseResult, build_cases, load_registry, plan, rank_sheet)
+from pipeline.build.stages import BuildStatus, CaseResult, build_cases, load_registry, plan, rank_sheet
 from pipeline.check.docset import check_files
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import reasons

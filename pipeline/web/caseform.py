@@ -11,8 +11,10 @@ required keys and its own keys) and what the case already says; the rest is fold
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import textwrap
 import types
 import typing
 import unicodedata
@@ -43,6 +45,7 @@ LABELS = {
     "articles": "Các điều (YAML)", "criteria": "Bộ tiêu chí ban hành (.yaml)",
     "declared_counts": "Số lĩnh vực, tiêu chí công bố (YAML)",
 }
+PATH_LABELS = {"proposal.memo.number": "Số tờ trình", "proposal.memo.date": "Ngày tờ trình (NNNN-TT-NN)"}
 ALWAYS_ASKED = {"subject", "proposal", "recipients"}
 
 
@@ -75,7 +78,7 @@ def _fields(model: type[BaseModel], prefix: str) -> list[Field]:
 
 def _field(path: str, name: str, annotation: Any, metadata: list, required: bool) -> Field:
     annotation, metadata = _unwrap(annotation, metadata)
-    label = LABELS.get(name, name)
+    label = PATH_LABELS.get(path) or LABELS.get(name, name)
     if any(getattr(getattr(m, "func", None), "__name__", "") in ("_date_parts", "_full_date") for m in metadata):
         return Field(path, label, "date", required)
     origin = typing.get_origin(annotation)
@@ -90,7 +93,7 @@ def _field(path: str, name: str, annotation: Any, metadata: list, required: bool
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return Field(path, label, "group", required, children=tuple(_fields(annotation, f"{path}.")))
     if origin is tuple:
-        item, item_metadata = _unwrap(typing.get_args(annotation)[0], [])
+        item, _ = _unwrap(typing.get_args(annotation)[0], [])
         if typing.get_origin(item) is tuple:
             return Field(path, label, "basis", required)
         if item is str or typing.get_origin(item) is Literal:
@@ -152,7 +155,7 @@ def shown_value(data: Any, field: Field) -> str:
     if field.widget == "yaml":
         buffer = io.StringIO()
         _yaml().dump(value, buffer)
-        return buffer.getvalue()
+        return textwrap.dedent(buffer.getvalue())
     if field.widget == "flag":
         return "true" if value else ""
     return str(value)
@@ -160,7 +163,8 @@ def shown_value(data: Any, field: Field) -> str:
 
 def _answer(field: Field, raw: str | None) -> Any:
     """The YAML value of a form answer (raising YAMLError for a YAML box that does not parse)."""
-    text = unicodedata.normalize("NFC", (raw or "").replace("\r\n", "\n")).strip()
+    text = unicodedata.normalize("NFC", (raw or "").replace("\r\n", "\n"))
+    text = textwrap.dedent(text).rstrip() if field.widget == "yaml" else text.strip()
     if field.widget == "flag":
         return text in ("on", "true")
     if not text:
@@ -174,6 +178,11 @@ def _answer(field: Field, raw: str | None) -> Any:
         return [group[0] if len(group) == 1 else group for group in lines if group]
     if field.widget == "yaml":
         return _yaml().load(text)
+    if field.widget == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:  # a full date is written back as YAML writes a date (unquoted), as a clerk types it
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # an impossible day is the schema's to report, at its line
     return text
 
 
@@ -182,6 +191,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 

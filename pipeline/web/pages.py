@@ -10,13 +10,13 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from pipeline.inputs.load import CASE_FILE, read_case
+from pipeline.inputs.load import CASE_FILE
 from pipeline.kinds.registry import kind_named, kinds
 from pipeline.problems import InputError, Problem
 from pipeline.web import actions, caseform, drafts
-from pipeline.web.app import Refused, browser_session, context, form_of, page_user, render
+from pipeline.web.app import Refused, context, form_of, page_user, render
 from pipeline.web.security import COOKIE, MAX_BODY, Action
-from pipeline.web.workspace import NotFound, file_in, files_in
+from pipeline.web.workspace import file_in, files_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +47,7 @@ async def login(request: Request):
 
 @router.post("/logout")
 async def logout(request: Request):
-    info, _ = await form_of(request, Action.VIEW)
+    await form_of(request, Action.VIEW)
     ctx = context(request)
     ctx.store.close_session(ctx.signer.unsign(request.cookies.get(COOKIE)) or "")
     response = _redirect("/login")
@@ -153,7 +153,7 @@ async def add_basis(request: Request, name: str):
     info, form = await form_of(request, Action.DRAFT)
     ctx = context(request)
     doc_id = str(form.get("id", ""))
-    if ctx.workspace and actions.registry(ctx.workspace).get(doc_id) is None:
+    if actions.registry(ctx.workspace).get(doc_id) is None:
         raise Refused(400, "web.unknown_document", f"Không có văn bản «{doc_id[:80]}» trong danh mục.")
     with ctx.workspace.lock(name):
         caseform.append_basis(ctx.workspace.case_dir(name) / CASE_FILE, doc_id)
@@ -264,7 +264,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 @router.post("/cases/{name}/issue")
 async def issue(request: Request, name: str):
-    info, form = await form_of(request, Action.ISSUE)
+    _, form = await form_of(request, Action.ISSUE)
     context(request).workspace.case_dir(name)
     actions.issue(context(request).workspace, name, None, str(form.get("date", "")) or None)
 
@@ -328,5 +328,3 @@ async def audit(request: Request):
     info = page_user(request, Action.USERS)
     return render(request, "audit.html", info=info, entries=context(request).store.audit_log())
 
-
-__all__ = ["router", "browser_session", "NotFound", "read_case"]

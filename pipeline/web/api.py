@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -19,17 +19,33 @@ from pipeline.web import actions, drafts
 from pipeline.web.app import Refused, api_user, context
 from pipeline.web.pages import DOCX_TYPE, upload_bytes
 from pipeline.web.security import MAX_BODY, Action
+from pipeline.web.store import User
 from pipeline.web.workspace import FILE_NAME, file_in, write_new_file
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+
+def allowed_to(action: Action):
+    """A dependency: the caller's user, allowed to do `action` (401/403 before the body is even looked at)."""
+
+    def user(request: Request) -> User:
+        return api_user(request, action)
+
+    return Depends(user)
+
+
+Viewer = Annotated[User, allowed_to(Action.VIEW)]
+Drafter = Annotated[User, allowed_to(Action.DRAFT)]
+Builder = Annotated[User, allowed_to(Action.BUILD)]
+Checker = Annotated[User, allowed_to(Action.CHECK)]
+Issuer = Annotated[User, allowed_to(Action.ISSUE)]
 _ERRORS = {status: {"description": text} for status, text in (
     (401, "Chưa xác thực"), (403, "Vai trò không được phép"), (404, "Không có hồ sơ hoặc tệp"),
     (413, "Tệp quá lớn"))}
 
 
 @router.get("/cases", responses=_ERRORS, summary="Các hồ sơ của kho")
-def list_cases(request: Request) -> list[dict]:
-    api_user(request, Action.VIEW)
+def list_cases(request: Request, _: Viewer) -> list[dict]:
     return [{"name": row.name, "state": row.state, "kind": row.kind, "date": row.date, "subject": row.subject,
              "number": row.number, "up_to_date": row.up_to_date, "why": list(row.why),
              "replaced": list(row.replaced), "problems": [p.to_json() for p in row.problems]}
@@ -38,9 +54,9 @@ def list_cases(request: Request) -> list[dict]:
 
 @router.post("/cases", status_code=201, responses={**_ERRORS, 409: {"description": "Tên đã có"}},
              summary="Tạo hồ sơ từ case.yaml và các tệp nó ghi")
-async def create_case(request: Request, name: Annotated[str, Form()], case: Annotated[UploadFile, File()],
-                      files: Annotated[list[UploadFile], File()] = ()) -> JSONResponse:
-    user = api_user(request, Action.DRAFT)
+async def create_case(request: Request, user: Drafter, name: Annotated[str, Form()],
+                      case: Annotated[UploadFile, File()], files: Annotated[list[UploadFile], File()] = ()
+                      ) -> JSONResponse:
     ctx = context(request)
     text = await case.read(MAX_BODY + 1)
     try:
@@ -75,8 +91,7 @@ def _validate(workspace, name):
 
 
 @router.post("/cases/{name}/build", responses=_ERRORS, summary="Tạo văn bản của hồ sơ")
-def build(request: Request, name: str) -> JSONResponse:
-    user = api_user(request, Action.BUILD)
+def build(request: Request, name: str, user: Builder) -> JSONResponse:
     ctx = context(request)
     built = actions.build(ctx.workspace, name)
     ctx.store.audit(user, "tạo văn bản", name, built.result.status)
@@ -89,15 +104,13 @@ def build(request: Request, name: str) -> JSONResponse:
 
 
 @router.get("/cases/{name}/files/{file}", responses=_ERRORS, summary="Tải một tệp .docx đã tạo")
-def download(request: Request, name: str, file: str) -> FileResponse:
-    api_user(request, Action.VIEW)
+def download(request: Request, name: str, file: str, _: Viewer) -> FileResponse:
     return FileResponse(file_in(context(request).workspace.build_dir(name), file, (".docx",)),
                         media_type=DOCX_TYPE, filename=file)
 
 
 @router.post("/check", responses=_ERRORS, summary="Kiểm tra thể thức các tệp .docx (như qdgen check --json)")
-async def check(request: Request, files: Annotated[list[UploadFile], File()]) -> list[dict]:
-    user = api_user(request, Action.CHECK)
+async def check(request: Request, user: Checker, files: Annotated[list[UploadFile], File()]) -> list[dict]:
     uploads = [(upload.filename or "tep.docx", await upload_bytes(upload, ".docx", drafts.DOCX_PARTS))
                for upload in files]
     context(request).store.audit(user, "kiểm tra thể thức", "", ", ".join(label for label, _ in uploads))
@@ -106,6 +119,5 @@ async def check(request: Request, files: Annotated[list[UploadFile], File()]) ->
 
 @router.post("/cases/{name}/issue", responses={**_ERRORS, 501: {"description": "Chưa có sổ đăng ký"}},
              summary="Cấp số, ban hành (cần Sổ đăng ký)")
-def issue(request: Request, name: str) -> None:
-    api_user(request, Action.ISSUE)
+def issue(request: Request, name: str, _: Issuer) -> None:
     actions.issue(context(request).workspace, context(request).workspace.case_dir(name).name, None, None)

@@ -103,24 +103,31 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             return await _too_large(send, self.limit)
         seen = 0
-        started = False
+        over = started = False
 
         async def limited_receive():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message):
+        async def checked_send(message):
+            """Once the body went over, whatever the app answers (a parser may call it a bad body) is 413."""
             nonlocal started
+            if over:
+                if not started:
+                    started = True
+                    await _too_large(send, self.limit)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, checked_send)
         except BodyTooLarge:
             if not started:
                 await _too_large(send, self.limit)

@@ -57,7 +57,7 @@ class Workspace:
     def case_names(self) -> list[str]:
         if not self.cases_dir.is_dir():
             return []
-        return sorted(entry.name for entry in os.scandir(self.cases_dir)
+        return sorted(entry.name for entry in _entries(self.cases_dir)
                       if NAME.match(entry.name) and entry.is_dir(follow_symlinks=False)
                       and os.path.isfile(os.path.join(entry.path, CASE_FILE)))
 
@@ -96,12 +96,17 @@ class Workspace:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _entries(folder: Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as entries:
+        return list(entries)
+
+
 def file_in(folder: Path, name: str, suffixes: tuple[str, ...] = ()) -> Path:
     """A regular file directly inside `folder` whose name is `name`, found by listing the folder: a name
     with a separator, `..`, a symlink or a file resolving outside is NotFound."""
     if not FILE_NAME.match(name) or (suffixes and not name.endswith(suffixes)) or not folder.is_dir():
         raise NotFound(name)
-    for entry in os.scandir(folder):
+    for entry in _entries(folder):
         if entry.name == name and entry.is_file(follow_symlinks=False):
             path = Path(entry.path)
             if path.resolve().parent == folder.resolve():
@@ -113,7 +118,7 @@ def files_in(folder: Path, suffixes: tuple[str, ...]) -> list[str]:
     """The names of the regular files with those endings directly in `folder`, sorted."""
     if not folder.is_dir():
         return []
-    return sorted(entry.name for entry in os.scandir(folder)
+    return sorted(entry.name for entry in _entries(folder)
                   if entry.name.endswith(suffixes) and FILE_NAME.match(entry.name)
                   and entry.is_file(follow_symlinks=False))
 

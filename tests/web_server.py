@@ -3,10 +3,12 @@ each role and their API tokens: what the web tests talk to (over HTTP, as a brow
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +49,13 @@ class Running:
         headers = {"authorization": f"Bearer {self.tokens[user]}"} if user else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=120)
 
-    def browser(self, user: str) -> tuple[httpx.Client, str]:
+    @contextlib.contextmanager
+    def browser(self, user: str) -> Iterator[tuple[httpx.Client, str]]:
         """A signed-in cookie session and its CSRF token."""
-        client = httpx.Client(base_url=self.url, timeout=120)
-        answer = client.post("/login", data={"name": user, "password": PASSWORDS[user]})
-        assert answer.status_code == 200, answer.text
-        return client, csrf_of(answer.text)
+        with httpx.Client(base_url=self.url, timeout=120, follow_redirects=True) as client:
+            answer = client.post("/login", data={"name": user, "password": PASSWORDS[user]})
+            assert answer.status_code == 200, answer.text
+            yield client, csrf_of(answer.text)
 
     def stop(self) -> None:
         self.server.should_exit = True

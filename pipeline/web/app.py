@@ -134,7 +134,7 @@ def _handle_errors(app: FastAPI) -> None:
     def answer(request: Request, status: int, problems: list[Problem]) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"problems": [p.to_json() for p in problems]}, status_code=status)
-        return render(request, "error.html", status, problems=problems, status=status)
+        return render(request, "error.html", status, problems=problems, code=status)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> Response:

@@ -5,7 +5,7 @@ each POST is a form with the session's CSRF token. Slow work (builds, LibreOffic
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -18,7 +18,15 @@ from pipeline.web.app import Refused, context, form_of, page_user, render
 from pipeline.web.security import COOKIE, MAX_BODY, Action
 from pipeline.web.workspace import file_in, files_in
 
-router = APIRouter(include_in_schema=False)
+async def _close_uploads(request: Request):
+    """Uploaded files of a form are closed (their temporary files deleted) once the answer is sent."""
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_close_uploads)])
 
 
 def _redirect(url: str) -> RedirectResponse:

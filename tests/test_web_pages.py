@@ -71,7 +71,7 @@ def test_the_form_writes_the_case_yaml_keeping_comments_and_shows_each_mistake_a
                    "articles": "- Giao Sở Tài chính bố trí kinh phí.", "recipients": "Như Điều 3;\nLưu: VT."}
         saved = client.post("/cases/khen-thuong-moi/form", data=answers)
         assert saved.status_code == 200
-        error = re.search(r'id="err-date">(.*?)</ul>', saved.text, re.S)
+        error = re.search(r'id="err-date">(.*?)</ul>', saved.text, re.DOTALL)
         assert error and ("không có trên lịch" in error.group(1) or "không phải ngày" in error.group(1))
         assert 'id="err-issuer-province"' not in saved.text
         fixed = client.post("/cases/khen-thuong-moi/form", data={**answers, "date": "2025-12"})
@@ -92,9 +92,9 @@ def test_an_unchanged_form_leaves_the_case_file_byte_for_byte(server):
         answers = {"csrf": csrf}
         for name, value in re.findall(r'<input id="f-[^"]+" name="([^"]+)" value="([^"]*)"', page):
             answers[name] = value
-        for name, value in re.findall(r'<textarea id="f-[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S):
+        for name, value in re.findall(r'<textarea id="f-[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.DOTALL):
             answers[name] = value
-        for name, body in re.findall(r'<select id="f-[^"]+" name="([^"]+)">(.*?)</select>', page, re.S):
+        for name, body in re.findall(r'<select id="f-[^"]+" name="([^"]+)">(.*?)</select>', page, re.DOTALL):
             chosen = re.search(r"<option selected>([^<]*)<", body)
             answers[name] = chosen.group(1) if chosen else ""
         answers = {key: value.replace("&#34;", '"').replace("&#39;", "'").replace("&lt;", "<").replace(

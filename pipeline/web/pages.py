@@ -18,6 +18,7 @@ from pipeline.web.app import Refused, context, form_of, page_user, render
 from pipeline.web.security import COOKIE, MAX_BODY, Action
 from pipeline.web.workspace import file_in, files_in
 
+
 async def _close_uploads(request: Request):
     """Uploaded files of a form are closed (their temporary files deleted) once the answer is sent."""
     try:

@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   fonts-liberation2          # Liberation Serif: Times New Roman metrics, every Vietnamese letter
   poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
   libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests
+  chromium chromium-driver   # the web page's browser tests (Selenium drives /usr/bin/chromium; nothing downloaded)
 )
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

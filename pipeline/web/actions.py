@@ -173,7 +173,13 @@ def preview(workspace: Workspace, name: str) -> tuple[list[str], tuple[Problem, 
 
 
 def preview_images(workspace: Workspace, name: str) -> list[str]:
-    return files_in(workspace.preview_dir(name), (".png",))
+    """The case's page images in reading order: the decision first, then each annex, page 1, 2, … 10."""
+
+    def order(image: str) -> tuple:
+        stem, _, page = image.removesuffix(".png").rpartition("-")
+        return (not stem.startswith("quyet-dinh"), stem, int(page) if page.isdigit() else 0)
+
+    return sorted(files_in(workspace.preview_dir(name), (".png",)), key=order)
 
 
 def blank_sheet(workspace: Workspace, name: str) -> bytes:

@@ -8,6 +8,7 @@ for `/api/`; nothing ever shows a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline import __version__
-from pipeline.problems import Problem
+from pipeline.problems import Location, Problem
 from pipeline.web import actions
 from pipeline.web.security import COOKIE, Action, BodyLimit, CookieSigner, allowed, same_token, secret_key
 from pipeline.web.store import ROLE_NAMES, SessionInfo, Store, User
@@ -108,9 +109,18 @@ async def form_of(request: Request, action: Action):
 
 def render(request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
     info = values.pop("info", None) or browser_session(request)
+    root = context(request).workspace.root
     return context(request).templates.TemplateResponse(request, template, {
         "info": info, "role_names": ROLE_NAMES, "version": __version__, "Action": Action,
+        "where": lambda location: _shown_location(location, root),
         "can": (lambda action: info is not None and allowed(info.user.role, action)), **values}, status_code=status)
+
+
+def _shown_location(location: Location, root: Path) -> str:
+    """A problem's place as a clerk reads it: files named from the workspace (`cases/x/case.yaml:18`)."""
+    if location.file is not None and location.file.is_absolute() and location.file.is_relative_to(root):
+        location = dataclasses.replace(location, file=location.file.relative_to(root))
+    return str(location)
 
 
 def create_app(workspace: Workspace) -> FastAPI:

@@ -37,7 +37,7 @@ LABELS = {
     "subject": "Trích yếu (để trống: soạn tự động)", "legal_basis": "Căn cứ (mỗi dòng một căn cứ)",
     "proposal": "Đề nghị", "by": "Của", "memo": "Tờ trình", "extra_articles": "Điều bổ sung",
     "executors": "Người thi hành (mỗi dòng một)", "signer": "Người ký", "name": "Họ tên", "title": "Chức vụ",
-    "sign_for": "Ký thay (KT, TM, …)", "recipients": "Nơi nhận (mỗi dòng một)", "archive": "Lưu",
+    "sign_for": "Ký thay (KT, TM, …)", "recipients": "Nơi nhận (mỗi dòng một; \\n: xuống dòng trong một mục)", "archive": "Lưu",
     "keep": "Lưu tại (mỗi dòng một)", "drafter": "Người soạn", "wording": "Câu chữ thay thế (YAML)",
     "replaces": "Thay thế văn bản (mỗi dòng một mã)", "registry_id": "Mã trong danh mục khi ban hành",
     "publishes": "Chỉ số công bố (mỗi dòng một: par, sipas)", "annexes_per_group": "Mỗi nhóm một phụ lục",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.web_server import make_workspace, start  # noqa: E402
+from tests.web_server import make_workspace, start
 
 CASE = "lang-son-2023-sipas-par"
 

@@ -117,7 +117,7 @@ def test_a_clerk_drafts_uploads_builds_previews_and_downloads(server, browser, t
             Select(browser.find_element(By.ID, "sheet-index")).select_by_value(index)
             browser.find_element(By.ID, "sheet-file").send_keys(str(ROOT / "fixtures" / "cases" / CASE / sheet))
             submit(browser, "upload-sheet")
-            wait_for(browser, lambda d: d.find_elements(By.ID, f"sheet-{index}"))
+            wait_for(browser, lambda d, shown=f"sheet-{index}": d.find_elements(By.ID, shown))
         assert "Văn phòng UBND tỉnh" in browser.find_element(By.ID, "sheet-par").text
         assert not browser.find_elements(By.CSS_SELECTOR, ".problems .error")
 
@@ -171,7 +171,7 @@ def take_readme_screenshots(folder: Path) -> None:
             driver.get(f"{running.url}/cases/{CASE}")
             submit(driver, "preview")
             wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "img.page"))
-            driver.set_window_size(1100, 1500)
+            driver.set_window_size(1000, 1100)
             driver.save_screenshot(str(folder / "web-preview.png"))
             driver.get(f"{running.url}/cases/{CASE}")
             date = driver.find_element(By.ID, "f-proposal-memo-date")
@@ -179,7 +179,8 @@ def take_readme_screenshots(folder: Path) -> None:
             date.send_keys("2024-02-30")
             submit(driver, "save")
             wait_for(driver, lambda d: d.find_elements(By.ID, "message"))
-            driver.execute_script("document.getElementById('case-form').scrollIntoView()")
+            driver.execute_script("document.getElementById('err-proposal-memo-date')"
+                                  ".scrollIntoView({block: 'center'})")
             time.sleep(0.2)  # let the scroll settle before the picture (not a test)
             driver.save_screenshot(str(folder / "web-form.png"))
         finally:

@@ -186,3 +186,12 @@ def test_check_page_reports_the_findings_of_an_uploaded_docx(server, built):
             ("files", ("quyet-dinh.docx", (built / CASE / "quyet-dinh.docx").read_bytes()))])
     assert answer.status_code == 200 and "✓ quyet-dinh.docx" in answer.text and "Không vi phạm" in answer.text
     assert csrf_of(answer.text) == csrf
+
+
+def test_a_van_thu_archives_an_issued_decision_as_the_cli_does(server):
+    with server.browser("binh") as (client, csrf):
+        answer = client.post("/cases/lang-son-2023-issued/archive", data={"csrf": csrf})
+        again = client.post("/cases/lang-son-2023-issued/archive", data={"csrf": csrf})
+    assert answer.status_code == 200 and "đã lưu trữ →" in answer.text, answer.text[-2000:]
+    assert "không thay đổi" in again.text
+    assert list((server.workspace.root / "archive").rglob("*.pdf"))

@@ -8,7 +8,6 @@ The register's actions (issuing a number, the Sổ đăng ký) answer `NotAvaila
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import os
@@ -21,7 +20,8 @@ from pathlib import Path
 
 from pipeline.archive import store as archiving
 from pipeline.build import regenerate as regen
-from pipeline.build.stages import BuildStatus, CaseResult, build_cases, load_registry, plan, rank_sheet
+from pipeline.build import stages
+from pipeline.build.stages import ISSUED_CHANGED, BuildStatus, CaseResult, build_cases, plan
 from pipeline.check.docset import check_files
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import reasons
@@ -68,7 +68,7 @@ def registry(workspace: Workspace) -> Registry:
     with _registry_lock:
         if signature not in _registries:
             _registries.clear()
-            _registries[signature] = load_registry(options)
+            _registries[signature] = stages.load_registry(options)
         return _registries[signature]
 
 
@@ -211,7 +211,7 @@ def sheet_reports(workspace: Workspace, name: str) -> list[SheetReport]:
                 "web.sheet_missing", "Chưa có bảng điểm này.", Location(file=source.sheet),
                 "Tải bảng điểm đã điền lên ở mục Bảng điểm."),)))
             continue
-        ranking, problems = rank_sheet(index, source.sheet, source.criteria, case.agencies)
+        ranking, problems = stages.rank_sheet(index, source.sheet, source.criteria, case.agencies)
         reports.append(SheetReport(index, source.sheet.name, ranking, tuple(problems)))
     return reports
 
@@ -243,15 +243,14 @@ def archive(workspace: Workspace, name: str) -> archiving.ArchiveOutcome:
     """`qdgen archive` of one issued, built case into `<workspace>/archive`."""
     built = build(workspace, name)
     result = built.result
-    if result.status == BuildStatus.FAILED and [p.code for p in result.problems if p.is_error] != [
-            "build.issued_changed"]:
+    if result.status == BuildStatus.FAILED and [p.code for p in result.problems if p.is_error] != [ISSUED_CHANGED]:
         return archiving.ArchiveOutcome(workspace.out / name, archiving.Status.FAILED, problems=result.problems)
     with workspace.lock(name):
         try:
             [outcome] = archiving.archive_batch([result.out_dir], workspace.root / "archive", workers=1)
         except InputError as exc:
             return archiving.ArchiveOutcome(result.out_dir, archiving.Status.FAILED, problems=exc.problems)
-    return dataclasses.replace(outcome)
+    return outcome
 
 
 def issue(workspace: Workspace, name: str, number: int | None, date: str | None) -> None:

@@ -208,8 +208,10 @@ def test_two_clerks_building_one_case_at_once_take_turns(server):
 def test_errors_are_json_never_a_traceback_and_the_api_is_described_as_openapi(server):
     with server.api("an") as client:
         spec = client.get("/api/openapi.json").json()
+        described = client.get("/api/docs").text
         missing = client.post("/api/cases", data={"name": "thieu-tep"})
     assert {"/api/cases", "/api/cases/{name}/build", "/api/cases/{name}/files/{file}", "/api/check"} <= set(spec["paths"])
+    assert "POST /api/cases/{name}/build" in described and "cdn" not in described.lower()
     assert missing.status_code == 422 and _codes(missing) == ["web.bad_request"]
     assert "Traceback" not in missing.text
 

@@ -127,7 +127,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     from pipeline.web import api, pages
 
     workspace.state.mkdir(parents=True, exist_ok=True)
-    app = FastAPI(title="qdgen", version=__version__, docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="qdgen", version=__version__, docs_url=None, redoc_url=None,  # Swagger UI needs a CDN
                   openapi_url="/api/openapi.json",
                   description="Soạn, kiểm tra và tạo Quyết định QĐ-UBND theo Nghị định 30/2020/NĐ-CP.")
     templates = Jinja2Templates(directory=HERE / "templates")

@@ -332,6 +332,15 @@ async def regenerate(request: Request):
     return render(request, "regenerate.html", info=info, plans=plans, results=results)
 
 
+@router.get("/api/docs")
+async def api_docs(request: Request):
+    """The API described from its OpenAPI document, rendered here (Swagger UI would load from a CDN)."""
+    spec = request.app.openapi()
+    calls = [(method.upper(), path, operation) for path, methods in spec["paths"].items()
+             for method, operation in methods.items()]
+    return render(request, "api_docs.html", calls=calls)
+
+
 @router.get("/audit")
 async def audit(request: Request):
     info = page_user(request, Action.USERS)

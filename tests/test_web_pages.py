@@ -199,3 +199,21 @@ def test_a_van_thu_archives_an_issued_decision_as_the_cli_does(server):
     assert answer.status_code == 200 and "đã lưu trữ →" in answer.text, re.findall(r"(?s)<p class=\"message\".*?</p>|<ul class=\"problems\".*?</ul>", answer.text)
     assert "không thay đổi" in again.text
     assert list((server.workspace.root / "archive").rglob("*.pdf"))
+
+
+def test_the_built_files_download_one_by_one_or_as_one_zip(server):
+    import zipfile
+
+    with server.browser("an") as (client, csrf):
+        page = client.post(f"/cases/{CASE}/build", data={"csrf": csrf}).text
+        names = re.findall(r'class="docx">([^<]+)<', page)
+        bundle = client.get(f"/cases/{CASE}/download/all.zip")
+        single = client.get(f"/cases/{CASE}/download/quyet-dinh.docx")
+        escape = client.get(f"/cases/{CASE}/download/..%2F..%2Fcases%2F{CASE}%2Fcase.yaml")
+    folder = server.workspace.out / CASE
+    assert sorted(names) == ["phu-luc-1-sipas.docx", "phu-luc-2-par.docx", "quyet-dinh.docx"]
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as package:
+        assert {info.filename: package.read(info) for info in package.infolist()} == {
+            f"{CASE}/{name}": (folder / name).read_bytes() for name in names}
+    assert single.content == (folder / "quyet-dinh.docx").read_bytes()
+    assert escape.status_code == 404

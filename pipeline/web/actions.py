@@ -102,6 +102,12 @@ def case_rows(workspace: Workspace) -> list[CaseRow]:
     return rows
 
 
+def validate(workspace: Workspace, name: str) -> tuple[Problem, ...]:
+    """Every problem of the case, nothing written (`qdgen validate`)."""
+    [problems] = stages.validate_cases([workspace.case_dir(name)], workspace.options()).values()
+    return problems
+
+
 @dataclass(frozen=True, slots=True)
 class Built:
     """A build's result with each file's name and sha256, as the API reports it."""

@@ -80,14 +80,8 @@ async def create_case(request: Request, user: Drafter, name: Annotated[str, Form
         write_new_file(folder, file_name, data)
     write_new_file(folder, CASE_FILE, text)
     ctx.store.audit(user, "tạo hồ sơ", name, "qua API")
-    problems = await run_in_threadpool(_validate, ctx.workspace, name)
+    problems = await run_in_threadpool(actions.validate, ctx.workspace, name)
     return JSONResponse({"name": name, "problems": [p.to_json() for p in problems]}, status_code=201)
-
-
-def _validate(workspace, name):
-    from pipeline.build.stages import validate_cases
-
-    return next(iter(validate_cases([workspace.case_dir(name)], workspace.options()).values()))
 
 
 @router.post("/cases/{name}/build", responses=_ERRORS, summary="Tạo văn bản của hồ sơ")

@@ -101,7 +101,7 @@ def _case_page(request: Request, info, name: str, status: int = 200, **values):
     kind = kind_named(template) if template in kinds() else None
     problems = values.pop("problems", None)
     if problems is None:
-        problems = _problems(workspace, name)
+        problems = actions.validate(workspace, name)
     fields = caseform.form_fields(kind) if kind else ()
     by_field, others = caseform.place_problems(tuple(problems), fields)
     first, rest = caseform.asked_first(kind, fields, data) if kind else ([], [])
@@ -111,12 +111,6 @@ def _case_page(request: Request, info, name: str, status: int = 200, **values):
                   found=drafts.search_basis(workspace, query, name) if query else [],
                   docx=files_in(workspace.out / name, (".docx",)),
                   images=actions.preview_images(workspace, name), sheets=_sheets(workspace, name), **values)
-
-
-def _problems(workspace, name: str) -> tuple[Problem, ...]:
-    from pipeline.build.stages import validate_cases
-
-    return next(iter(validate_cases([workspace.case_dir(name)], workspace.options()).values()))
 
 
 def _sheets(workspace, name: str) -> dict[str, str]:
@@ -137,18 +131,18 @@ async def save_form(request: Request, name: str):
     info, form = await form_of(request, Action.DRAFT)
     ctx = context(request)
     folder = ctx.workspace.case_dir(name)
-    kind = kind_named(read_template(folder))
+    kind = kind_named(_template_of(folder))
     answers = {key: str(value) for key, value in form.items() if isinstance(value, str)}
     with ctx.workspace.lock(name):
         unreadable = caseform.save(folder / CASE_FILE, kind, answers)
     ctx.store.audit(info.user, "sửa hồ sơ", name)
-    problems = [*(Problem("web.bad_yaml", message) for message in unreadable.values()), *_problems(ctx.workspace, name)]
+    problems = [*(Problem("web.bad_yaml", message) for message in unreadable.values()), *actions.validate(ctx.workspace, name)]
     saved = "Đã lưu." + (" Hồ sơ không còn lỗi." if not any(p.is_error for p in problems) else
                          " Còn lỗi, xem cạnh từng ô.")
     return await run_in_threadpool(lambda: _case_page(request, info, name, problems=problems, message=saved))
 
 
-def read_template(folder) -> str:
+def _template_of(folder) -> str:
     data = caseform.load(folder / CASE_FILE)
     template = data.get("template") if isinstance(data, dict) else None
     if template not in kinds():

@@ -99,6 +99,7 @@ def test_a_clerk_drafts_uploads_builds_previews_and_downloads(server, browser, t
             element = browser.find_element(By.ID, field)
             element.clear()
             element.send_keys(value)
+        browser.find_element(By.ID, "f-effective_clause").click()
         submit(browser, "save")
         error = wait_for(browser, lambda d: d.find_element(By.ID, "err-date"))
         assert "không có trên lịch" in error.text or "không phải ngày" in error.text
@@ -111,6 +112,7 @@ def test_a_clerk_drafts_uploads_builds_previews_and_downloads(server, browser, t
         message = wait_for(browser, lambda d: d.find_element(By.ID, "message"))
         assert "Hồ sơ không còn lỗi" in message.text
         assert not browser.find_elements(By.ID, "err-date")
+        assert browser.find_element(By.ID, "f-effective_clause").is_selected(), "a ticked box stays ticked"
 
         browser.get(f"{server.url}/cases/{CASE}/sheets")
         for index, sheet in (("par", "par-2023.xlsx"), ("sipas", "sipas-2023.xlsx")):

@@ -76,9 +76,12 @@ def test_the_form_writes_the_case_yaml_keeping_comments_and_shows_each_mistake_a
         assert 'id="err-issuer-province"' not in saved.text
         fixed = client.post("/cases/khen-thuong-moi/form", data={**answers, "date": "2025-12"})
         assert 'id="err-date"' not in fixed.text and "Hồ sơ không còn lỗi" in fixed.text
+        ticked = client.post("/cases/khen-thuong-moi/form", data={**answers, "date": "2025-12",
+                                                                   "effective_clause": ["", "on"]})
+        assert 'id="f-effective_clause" name="effective_clause" checked' in ticked.text
     text = (server.workspace.cases_dir / "khen-thuong-moi" / "case.yaml").read_text(encoding="utf-8")
     assert "# Hồ sơ quyết định loại «quyet-dinh»" in text and "# tên tỉnh, ví dụ Lạng Sơn" in text
-    assert "province: Lạng Sơn" in text and "date: 2025-12" in text
+    assert "province: Lạng Sơn" in text and "date: 2025-12" in text and "effective_clause: true" in text
     runner = CliRunner()
     result = runner.invoke(main, ["validate", str(server.workspace.cases_dir / "khen-thuong-moi")])
     assert result.exit_code == 0, result.output

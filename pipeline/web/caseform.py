@@ -209,7 +209,7 @@ def save(path: Path, kind: Kind, answers: dict[str, str]) -> dict[str, str]:
     data = load(path)
     unreadable: dict[str, str] = {}
     for field in leaves(form_fields(kind)):
-        if field.path not in answers and field.widget != "flag":
+        if field.path not in answers:  # not asked (a checkbox always sends its hidden empty answer first)
             continue
         try:
             value = _answer(field, answers.get(field.path))

@@ -220,3 +220,16 @@ def test_the_built_files_download_one_by_one_or_as_one_zip(server):
             f"{CASE}/{name}": (folder / name).read_bytes() for name in names}
     assert single.content == (folder / "quyet-dinh.docx").read_bytes()
     assert escape.status_code == 404
+
+
+def test_a_case_file_that_is_not_yaml_shows_its_problem_instead_of_the_form(server):
+    folder = server.workspace.cases_dir / "hong-yaml"
+    folder.mkdir()
+    (folder / "case.yaml").write_text("template: quyet-dinh\nissuer: [khong dong\n", encoding="utf-8")
+    with server.browser("an") as (client, csrf):
+        page = client.get("/cases/hong-yaml")
+        saved = client.post("/cases/hong-yaml/form", data={"csrf": csrf, "date": "2025"})
+        listed = client.get("/").text
+    assert page.status_code == 200 and 'id="case-form"' not in page.text and "case.yaml:" in page.text
+    assert saved.status_code == 400 and "web.unknown_kind" in saved.text
+    assert 'id="problems-hong-yaml"' in listed

@@ -135,6 +135,14 @@ def load(path: Path) -> Any:
     return _yaml().load(path.read_text(encoding="utf-8"))
 
 
+def load_or_none(path: Path) -> Any:
+    """The case file's data, or None when it is not YAML at all (`qdgen validate` says where and why)."""
+    try:
+        return load(path)
+    except (YAMLError, UnicodeDecodeError):
+        return None
+
+
 def _get(data: Any, path: str) -> Any:
     for part in path.split("."):
         if not isinstance(data, dict):

@@ -96,7 +96,7 @@ def _case_page(request: Request, info, name: str, status: int = 200, **values):
     ctx = context(request)
     workspace = ctx.workspace
     folder = workspace.case_dir(name)
-    data = caseform.load(folder / CASE_FILE)
+    data = caseform.load_or_none(folder / CASE_FILE)
     template = data.get("template") if isinstance(data, dict) else None
     kind = kind_named(template) if template in kinds() else None
     problems = values.pop("problems", None)
@@ -143,7 +143,7 @@ async def save_form(request: Request, name: str):
 
 
 def _template_of(folder) -> str:
-    data = caseform.load(folder / CASE_FILE)
+    data = caseform.load_or_none(folder / CASE_FILE)
     template = data.get("template") if isinstance(data, dict) else None
     if template not in kinds():
         raise Refused(400, "web.unknown_kind", "Hồ sơ không ghi loại quyết định (template) hợp lệ.",

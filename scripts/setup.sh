@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   poppler-utils              # pdftoppm (previews), pdftotext/pdffonts (tests)
   python3-uno                # a LibreOffice kept warm for fast previews (archive/warm.py, system Python)
   libpdfbox2-java libactivation-java libjaxb-api-java   # PDFBox Preflight, the PDF/A validator in the tests
+  chromium chromium-driver   # the web page's browser tests (Selenium drives /usr/bin/chromium; nothing downloaded)
 )
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -17,13 +17,13 @@ LAYERS = {
     1: {"domain", "scoring"},  # pure: no files, no XML, no subprocesses
     2: {"inputs", "kinds", "ooxml", "nd30", "check", "outputs", "archive", "register", "pages"},  # edges
     3: {"build"},  # orchestration: the stage order
-    4: {"cli", "__main__"},  # interface
+    4: {"cli", "__main__", "web"},  # interface
 }
 SAME_LAYER = {("kinds", "inputs"), ("inputs", "kinds"), ("check", "ooxml"), ("check", "nd30"),
               ("archive", "inputs"), ("archive", "outputs"), ("inputs", "ooxml"), ("outputs", "check"),
               ("register", "inputs"), ("register", "check"), ("register", "nd30"),
               ("pages", "archive"), ("pages", "check"), ("pages", "ooxml"), ("pages", "nd30"),
-              ("__main__", "cli")}
+              ("__main__", "cli"), ("cli", "web")}
 PURE_FORBIDDEN = {"yaml", "openpyxl", "docx", "docxtpl", "lxml", "subprocess", "jinja2", "click", "pikepdf",
                   "ruamel"}
 

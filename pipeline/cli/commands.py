@@ -19,6 +19,7 @@ from pipeline.cli.checking import check
 from pipeline.cli.group import Qdgen
 from pipeline.cli.register import issue, register
 from pipeline.cli.scores import rank, scoresheet
+from pipeline.cli.web import serve, user
 
 
 @click.group(cls=Qdgen, context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,5 +30,5 @@ def main() -> None:
 
 
 for command in (build, validate, basis, regenerate, archive, preview, rank, scoresheet, check, issue,
-                register):
+                register, serve, user):
     main.add_command(command)

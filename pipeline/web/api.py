@@ -3,7 +3,7 @@
 Authenticated with `Authorization: Bearer <token>` (`qdgen user token NAME`), with the page's role checks.
 Answers and errors carry the CLI's problem shape (`code`, `severity`, `message`, `location`, `hint`);
 401 unauthenticated, 403 forbidden, 404 unknown case or file, 409 a taken case name, 413 too large,
-415 a file that is not what it says, 501 the register's actions until it is installed.
+415 a file that is not what it says, 422 what the inputs or the register refuse (with their problems).
 """
 
 from __future__ import annotations

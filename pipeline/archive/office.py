@@ -240,7 +240,7 @@ def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str,
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
-    reader = threading.Thread(target=_read_lines, args=(process, lines), daemon=True)
+    reader = threading.Thread(target=read_lines, args=(process, lines), daemon=True)
     reader.start()
     heard = time.monotonic()
     try:
@@ -276,7 +276,8 @@ def _kill(process: subprocess.Popen[str]) -> int:
     return process.wait()
 
 
-def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
+def read_lines(process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
+    """Every line a process prints, into `lines`, then None at its end (read by a thread)."""
     assert process.stdout is not None
     with process.stdout:
         for line in process.stdout:

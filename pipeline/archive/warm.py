@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Self
 
-from pipeline.archive.office import ATTEMPTS, Converted, Job, conversion_problem, external_targets
+from pipeline.archive.office import ATTEMPTS, Converted, Job, conversion_problem, external_targets, read_lines
 from pipeline.archive.programs import SET_UP_HINT, find_program, isolation, office_arguments, prepare_profile
 from pipeline.problems import InputError, Problem
 
@@ -192,7 +192,7 @@ class _Office:
         self._process = subprocess.Popen([*isolation(), str(self._python), str(BRIDGE), pipe, *office],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                          text=True, start_new_session=True)
-        threading.Thread(target=_read_lines, args=(self._process, self._answers), daemon=True).start()
+        threading.Thread(target=read_lines, args=(self._process, self._answers), daemon=True).start()
         try:
             self._answer(max(START_TIMEOUT, self.timeout))
         except _Gone:
@@ -218,14 +218,6 @@ class _Office:
                 process.stdin.close()
         if self._run is not None:
             shutil.rmtree(self._run, ignore_errors=True)
-
-
-def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
-    assert process.stdout is not None
-    with process.stdout:
-        for line in process.stdout:
-            lines.put(line)
-    lines.put(None)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from pipeline.archive.store import preview
 from pipeline.cli.commands import main
 from pipeline.web.store import Store
 from tests.web_server import OUTDATED, PASSWORDS, ROOT, csrf_of, make_workspace, start
@@ -236,3 +237,20 @@ def test_a_case_file_that_is_not_yaml_shows_its_problem_instead_of_the_form(serv
     assert page.status_code == 200 and 'id="case-form"' not in page.text and "case.yaml:" in page.text
     assert saved.status_code == 400 and "web.unknown_kind" in saved.text
     assert 'id="problems-hong-yaml"' in listed
+
+
+def test_previews_use_one_libreoffice_kept_warm_and_draw_what_qdgen_preview_draws(server, tmp_path):
+    """The page's previews go through one LibreOffice it keeps running (started at the first preview), and
+    the pages it draws are the same bytes `qdgen preview` draws with a LibreOffice of its own."""
+    kept = server.server.config.app.state.qdgen.office
+    with server.browser("an") as (client, csrf):
+        assert client.post(f"/cases/{CASE}/preview", data={"csrf": csrf}).status_code == 200
+        first = kept.pids
+        assert first, "no LibreOffice kept after a preview"
+        assert client.post(f"/cases/{CASE}/preview", data={"csrf": csrf}).status_code == 200
+        assert kept.pids == first  # the same process served the second preview
+    warm = sorted(server.workspace.preview_dir(CASE).glob("*.png"))
+    folder = server.workspace.out / CASE
+    cold = preview([folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))], tmp_path / "cold")
+    assert [path.name for path in warm] == sorted(path.name for path in cold)
+    assert all(path.read_bytes() == (tmp_path / "cold" / path.name).read_bytes() for path in warm)

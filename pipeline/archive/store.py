@@ -22,9 +22,11 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import vn
 from pipeline.archive import office
+from pipeline.archive.images import page_images
 from pipeline.archive.issued import IssuedDecision, read_issued
 from pipeline.archive.pdfa import (
     LEVELS,
@@ -40,6 +42,9 @@ from pipeline.archive.versions import clean_leftovers, versions, write_version
 from pipeline.inputs.sources import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST
 from pipeline.problems import InputError, Location, Problem, os_reason
+
+if TYPE_CHECKING:
+    from pipeline.archive.warm import WarmOffice
 
 __all__ = ["RECORD", "ArchiveOutcome", "Status", "archive_batch", "preview"]
 
@@ -129,22 +134,26 @@ def archive_batch(build_dirs: Sequence[Path], archive_root: Path, *, pdfa: int =
 
 
 def preview(docx_files: Sequence[Path], out_dir: Path, *, timeout: float = 60.0,
-            progress: Callable[[int, int], None] | None = None) -> tuple[Path, ...]:
+            progress: Callable[[int, int], None] | None = None, warm: WarmOffice | None = None) -> tuple[Path, ...]:
     """PNG images (100 dpi) of every page of each .docx, written as `out_dir/<stem>-<page>.png`.
 
+    `warm`: a LibreOffice kept running by a long-lived caller (the web page), instead of starting one.
     Earlier images of the same stem beyond the current page count are removed. Raises InputError
     when a file cannot be read or converted, or LibreOffice or pdftoppm is missing.
     """
     jobs = [office.Job(path, read_bytes(path)) for path in docx_files]
-    converted = office.convert_batch(jobs, pdfa=None, timeout=timeout, workers=1, progress=progress)
-    problems = [item.problem for item in converted if item.problem is not None]
-    if problems:
-        raise InputError(problems)
+    if warm is not None:
+        drawn = page_images(jobs, warm=warm, timeout=timeout)
+    else:
+        converted = office.convert_batch(jobs, pdfa=None, timeout=timeout, workers=1, progress=progress)
+        problems = [item.problem for item in converted if item.problem is not None]
+        if problems:
+            raise InputError(problems)
+        drawn = tuple(office.render_png(item.pdf or b"") for item in converted)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for item in converted:
-        stem = item.job.path.stem
-        images = office.render_png(item.pdf or b"")
+    for job, images in zip(jobs, drawn, strict=True):
+        stem = job.path.stem
         pages = [out_dir / f"{stem}-{n}.png" for n in range(1, len(images) + 1)]
         for path, image in zip(pages, images, strict=True):
             _replace(path, image)

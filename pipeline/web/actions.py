@@ -158,8 +158,42 @@ def check(uploads: Sequence[tuple[str, bytes]]) -> list[dict]:
     return reports
 
 
-def preview(workspace: Workspace, name: str) -> tuple[list[str], tuple[Problem, ...]]:
-    """Build the case, then PNG pages of its decision and annexes (as `qdgen preview`): (image names, problems)."""
+class KeptOffice:
+    """One LibreOffice kept warm for the page's previews, started at the first preview (not at start-up: a
+    server that never previews pays nothing) and closed with the server. Where it cannot start (python3-uno
+    missing), previews start LibreOffice each time, as `qdgen preview` does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._office = None
+        self._failed = False
+
+    def get(self):
+        from pipeline.archive.warm import WarmOffice
+
+        with self._lock:
+            if self._office is None and not self._failed:
+                try:
+                    self._office = WarmOffice(processes=1)
+                except InputError:
+                    self._failed = True
+            return self._office
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        """The kept LibreOffice's process ids while it is idle; () before the first preview or without one."""
+        return self._office.pids if self._office is not None else ()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._office is not None:
+                self._office.close()
+                self._office = None
+
+
+def preview(workspace: Workspace, name: str, kept: KeptOffice | None = None) -> tuple[list[str], tuple[Problem, ...]]:
+    """Build the case, then PNG pages of its decision and annexes (as `qdgen preview`, on the kept LibreOffice
+    when there is one): (image names, problems)."""
     built = build(workspace, name)
     if built.result.status == BuildStatus.FAILED:
         return [], built.result.problems
@@ -167,7 +201,7 @@ def preview(workspace: Workspace, name: str) -> tuple[list[str], tuple[Problem, 
     files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
     with workspace.lock(name):
         try:
-            images = archiving.preview(files, workspace.preview_dir(name))
+            images = archiving.preview(files, workspace.preview_dir(name), warm=kept.get() if kept else None)
         except InputError as exc:
             return [], exc.problems
     return [image.name for image in images], ()

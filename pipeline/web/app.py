@@ -8,6 +8,7 @@ for `/api/`; nothing ever shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline import __version__
 from pipeline.problems import InputError, Location, Problem
+from pipeline.web import actions
 from pipeline.web.security import COOKIE, Action, BodyLimit, CookieSigner, allowed, same_token, secret_key
 from pipeline.web.store import ROLE_NAMES, SessionInfo, Store, User
 from pipeline.web.workspace import NotFound, Workspace
@@ -60,6 +62,7 @@ class Context:
     store: Store
     signer: CookieSigner
     templates: Jinja2Templates
+    office: actions.KeptOffice
 
 
 def context(request: Request) -> Context:
@@ -126,11 +129,20 @@ def create_app(workspace: Workspace) -> FastAPI:
     from pipeline.web import api, pages
 
     workspace.state.mkdir(parents=True, exist_ok=True)
+    kept = actions.KeptOffice()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        kept.close()  # the warm LibreOffice ends with the server
+
     app = FastAPI(title="qdgen", version=__version__, docs_url=None, redoc_url=None,  # Swagger UI needs a CDN
+                  lifespan=lifespan,
                   openapi_url="/api/openapi.json",
                   description="Soạn, kiểm tra và tạo Quyết định QĐ-UBND theo Nghị định 30/2020/NĐ-CP.")
     templates = Jinja2Templates(directory=HERE / "templates")
-    app.state.qdgen = Context(workspace, Store(workspace.root), CookieSigner(secret_key(workspace.state)), templates)
+    app.state.qdgen = Context(workspace, Store(workspace.root), CookieSigner(secret_key(workspace.state)), templates,
+                              kept)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

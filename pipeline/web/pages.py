@@ -233,7 +233,7 @@ async def build(request: Request, name: str):
 async def preview(request: Request, name: str):
     info, _ = await form_of(request, Action.BUILD)
     ctx = context(request)
-    images, problems = await run_in_threadpool(actions.preview, ctx.workspace, name)
+    images, problems = await run_in_threadpool(actions.preview, ctx.workspace, name, ctx.office)
     ctx.store.audit(info.user, "xem trước", name, f"{len(images)} trang")
     if problems:
         return await run_in_threadpool(lambda: _case_page(request, info, name, problems=problems))

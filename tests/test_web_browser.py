@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -74,10 +74,13 @@ def sign_in(driver, url: str, user: str) -> None:
 
 
 def submit(driver, element_id: str) -> None:
-    """Click a button that loads a new page, and wait until the old page is gone."""
-    button = driver.find_element(By.ID, element_id)
-    button.click()
-    wait_for(driver, staleness_of(button))
+    """Click a button that loads a new page, and wait until the new page has loaded: the old window's marker
+    gone and the document complete. (Waiting for the button to go stale raced chromedriver: asked about a node
+    of the page being replaced, it may answer "does not belong to the document" instead of "stale".)"""
+    driver.execute_script("window.qdgenOldPage = true")
+    driver.find_element(By.ID, element_id).click()
+    WebDriverWait(driver, 120, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return !window.qdgenOldPage && document.readyState === 'complete'"))
 
 
 def wait_for(driver, condition, seconds: float = 120):

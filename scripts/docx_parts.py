@@ -4,6 +4,9 @@ unused styles and the Word 2010 styles part dropped). Nothing here knows the dec
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -117,3 +120,15 @@ def prune_styles(doc: Document) -> None:
     latent = styles.find(qn("w:latentStyles"))
     if latent is not None:
         styles.remove(latent)
+
+
+def save(doc: Document, path: Path) -> None:
+    """The template's bytes as every run writes them: spaces kept, unused styles gone, a normalised package."""
+    from pipeline.ooxml.package import normalise_package
+
+    preserve_spaces(doc)
+    prune_styles(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(normalise_package(buffer.getvalue()))

@@ -13,7 +13,6 @@ Every figure of the decree (paper, margins, font, sizes, indents, spacing) is re
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -33,16 +32,14 @@ from docx_parts import (
     SECT_PR_ORDER,
     borderless_table,
     drop_styles_with_effects,
-    preserve_spaces,
-    prune_styles,
     put,
     row_flags,
+    save,
     set_table_geometry,
 )
 
 from pipeline.nd30 import figures
 from pipeline.nd30.figures import Pt
-from pipeline.ooxml.package import normalise_package
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 TABLE_TEXT, TABLE_HEADING = "Table Text", "Table Heading"
@@ -211,15 +208,14 @@ def decision_template() -> Document:
     rule(doc, 2600, _text_width(landscape=False))
     para(doc, "{{ authority_line }}", figures.AUTHORITY.written, bold=True, before=360)
     bases = figures.BASES.written
-    para(doc, "{%p for line in preamble %}", bases, italic=True, align=JUSTIFY, indent=indent)
-    para(doc, "{{ line }}", bases, italic=True, align=JUSTIFY, before=gap, indent=indent)
-    para(doc, "{%p endfor %}", bases, italic=True, align=JUSTIFY, indent=indent)
+    for text, before in (("{%p for line in preamble %}", 0), ("{{ line }}", gap), ("{%p endfor %}", 0)):
+        para(doc, text, bases, italic=True, align=JUSTIFY, before=before, indent=indent)
     para(doc, "QUYẾT ĐỊNH:", figures.TITLE.written, bold=True, before=240, after=gap)
     body = figures.BODY.written
     # The last paragraph of the body keeps with the signature block: a signature page always carries the
     # end of the last article above it, as every official sample does.
-    para(doc, "{%p for p in body %}", body, align=JUSTIFY, indent=indent)
-    para(doc, "{%p if loop.last %}", body, align=JUSTIFY, indent=indent)
+    for text in ("{%p for p in body %}", "{%p if loop.last %}"):
+        para(doc, text, body, align=JUSTIFY, indent=indent)
     for keep_next in (True, False):
         article = para(doc, "{{ p.label }}", body, bold=True, align=JUSTIFY, before=gap, indent=indent,
                        keep_next=keep_next)
@@ -279,8 +275,8 @@ def annex_template() -> Document:
     para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120, keep_next=True)
     para(doc, "{%p endif %}", CAPTION_SIZE, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
-    # render.py shares the remaining width equally among the repeated columns.
-    widths = (700, 3300, 100, available - 4200, 100)  # 700: «STT» in bold 11 pt fits on one line
+    # rendering fits every column to the text it holds (pipeline/ooxml/table_fit.py): these are placeholders.
+    widths = (700, 3300, 100, available - 4200, 100)
     table = doc.add_table(rows=4, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     set_table_geometry(table, widths)
@@ -374,15 +370,6 @@ def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
     paragraph.alignment = align
     if text:
         paragraph.add_run(text)
-
-
-def save(doc: Document, path: Path) -> None:
-    preserve_spaces(doc)
-    prune_styles(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(normalise_package(buffer.getvalue()))
 
 
 DECISION_KINDS = ("cong-bo-chi-so", "quyet-dinh", "ban-hanh-bo-tieu-chi")

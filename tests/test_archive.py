@@ -244,7 +244,9 @@ def test_archiving_again_is_a_noop_that_says_so(archived):
     assert _files(archived.root) == before
 
 
-def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_copy, tmp_path):
+def _changed_and_built(archived, case_copy, tmp_path) -> tuple[str, Path, dict]:
+    """05/QĐ-UBND with one recipient reworded, built into tmp_path/built, beside a copy of the archive:
+    (the case's name, the archive copy, its files before)."""
     name = archived.issued[0].name
     root = tmp_path / "archive"
     shutil.copytree(archived.root, root)
@@ -256,6 +258,11 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
                                     encoding="utf-8")
     [result] = build_cases([case], BuildOptions(out=tmp_path / "built", build_day=BUILD_DAY))
     assert result.status != "failed", result.problems
+    return name, root, before
+
+
+def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_copy, tmp_path):
+    name, root, before = _changed_and_built(archived, case_copy, tmp_path)
     [outcome] = archive_batch([tmp_path / "built" / name], root, correction="Đính chính nơi nhận")
     assert outcome.status is Status.NEW_VERSION and outcome.version.name == "v2"
     assert outcome.reasons == ("quyet-dinh.docx: nội dung thay đổi",)
@@ -312,16 +319,7 @@ def test_a_docx_edited_after_the_build_is_refused(archived, tmp_path):
 
 def test_changed_content_of_an_archived_decision_is_refused_without_a_correction(archived, case_copy, tmp_path):
     """05/QĐ-UBND built again elsewhere with other content is not a new version of what was signed."""
-    name = archived.issued[0].name
-    root = tmp_path / "archive"
-    shutil.copytree(archived.root, root)
-    before = _files(root)
-    case = case_copy(name)
-    text = (case / "case.yaml").read_text(encoding="utf-8")
-    (case / "case.yaml").write_text(text.replace("Thường trực Tỉnh ủy", "Thường trực Tỉnh ủy (để b/c)"),
-                                    encoding="utf-8")
-    [result] = build_cases([case], BuildOptions(out=tmp_path / "built", build_day=BUILD_DAY))
-    assert result.status != "failed", result.problems
+    name, root, before = _changed_and_built(archived, case_copy, tmp_path)
     for correction in (None, "", "   "):
         [outcome] = archive_batch([tmp_path / "built" / name], root, correction=correction)
         assert outcome.status is Status.FAILED and outcome.version is None

@@ -45,3 +45,13 @@ def case_copy(tmp_path):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The web page on a real uvicorn (127.0.0.1) over a fresh copy of the fixtures, one per test module."""
+    from tests.web_server import make_workspace, start
+
+    running = start(make_workspace(tmp_path_factory.mktemp("workspace")))
+    yield running
+    running.stop()

@@ -12,19 +12,10 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 from pipeline.check.docset import check_files
-from tests.web_server import OUTDATED, ROOT, make_workspace, start
+from tests.web_server import OUTDATED, ROOT
 
 CASE = "lang-son-2023-sipas-par"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start(make_workspace(tmp_path_factory.mktemp("workspace")))
-    yield running
-    running.stop()
 
 
 def _codes(answer) -> list[str]:

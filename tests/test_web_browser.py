@@ -27,13 +27,6 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()
                                 reason="chromium and chromium-driver are installed by scripts/setup.sh")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start(make_workspace(tmp_path_factory.mktemp("workspace")))
-    yield running
-    running.stop()
-
-
 def chromium(profile: Path, downloads: Path) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)

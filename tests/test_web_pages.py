@@ -9,22 +9,14 @@ import shutil
 
 import httpx
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from pipeline.archive.store import preview
 from pipeline.cli.commands import main
 from pipeline.web.store import Store
-from tests.web_server import OUTDATED, PASSWORDS, ROOT, csrf_of, make_workspace, start
+from tests.web_server import OUTDATED, PASSWORDS, ROOT, csrf_of, start
 
 CASE = "lang-son-2023-sipas-par"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start(make_workspace(tmp_path_factory.mktemp("workspace")))
-    yield running
-    running.stop()
 
 
 def test_nothing_is_open_without_signing_in_and_a_wrong_password_gets_no_cookie(server):

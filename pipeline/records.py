@@ -286,7 +286,8 @@ class Decision:
     number_line: str
     place_date_line: str
     title: str
-    subject: str
+    subject: str  # the trích yếu on one line, plain spaces: what registers, metadata and manifests record
+    subject_as_set: str  # as the page sets it: the drafter's line breaks, no-break spaces (vn.as_set)
     authority_line: str
     preamble: tuple[str, ...]  # căn cứ lines and the proposal line, punctuation final
     body: tuple[BodyParagraph, ...]

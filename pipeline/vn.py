@@ -203,3 +203,27 @@ def ascii_slug(text: str) -> str:
     names that must survive any file system or identifier scheme. Case is kept; callers lower it if they need."""
     folded = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
     return re.sub(r"[^A-Za-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")
+
+
+NBSP = "\u00a0"
+_YEAR = re.compile(r"(?:(?<=\S) )?\b(năm|Năm) (\d{4})\b")
+
+
+def as_set(title: str, names: tuple[str, ...] = ()) -> str:
+    """A heading as set on the page (the trích yếu): the drafter's own line breaks (`\\n`) kept; otherwise a
+    place name in `names` is never split across lines, and «năm YYYY» neither, nor left alone on the last line
+    (no-break spaces bind it to the word before, as Vietnamese typesetting keeps them)."""
+    lines = []
+    for line in title.split("\n"):
+        line = " ".join(line.split())
+        for name in sorted(names, key=len, reverse=True):
+            if " " in name:
+                line = line.replace(name, name.replace(" ", NBSP))
+        lines.append(_YEAR.sub(lambda match: f"{NBSP if match.group(0)[0] == ' ' else ''}{match.group(1)}{NBSP}"
+                                             f"{match.group(2)}", line))
+    return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line with plain spaces: what registers, metadata and file properties record."""
+    return " ".join(text.replace(NBSP, " ").split())

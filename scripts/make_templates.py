@@ -204,7 +204,7 @@ def decision_template() -> Document:
     para(header.rows[1].cells[1], "{{ place_date_line }}", figures.PLACE_DATE.written, italic=True, before=gap)
 
     para(doc, "{{ title }}", figures.TITLE.written, bold=True, before=480)
-    para(doc, "{{ subject }}", figures.SUBJECT.written, bold=True)
+    para(doc, "{{ subject_as_set }}", figures.SUBJECT.written, bold=True)
     rule(doc, 2600, _text_width(landscape=False))
     para(doc, "{{ authority_line }}", figures.AUTHORITY.written, bold=True, before=360)
     bases = figures.BASES.written

@@ -3,21 +3,26 @@ and the NĐ 30 formatting, valid OOXML, byte-identical rebuilds."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 
 import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from pipeline import vn
 from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.check.checker import check_docx
 from tests.conftest import BUILD_DAY, CASES, SEEDS
 
 W_PAGE = qn("w:instrText")
 
 
 def _body_paragraphs(document) -> list[str]:
-    return [p.text for p in document.paragraphs if p.text.strip()]
+    """The text as a reader reads it: no-break spaces (typesetting, `vn.as_set`) read as spaces."""
+    return [vn.one_line(p.text) for p in document.paragraphs if p.text.strip()]
 
 
 def _cell_lines(cell) -> list[str]:
@@ -280,3 +285,31 @@ def test_no_template_tag_survives(built):
     for file in built.glob("*/*.docx"):
         text = "\n".join(p.text for p in _all_paragraphs(docx.Document(file)))
         assert "{{" not in text and "{%" not in text, file
+
+
+def test_the_trich_yeu_keeps_a_place_name_and_its_year_whole_and_records_one_plain_line(built):
+    """Issue 15: «tỉnh Lạng / Sơn» and a lone «năm 2023» are not left to where the line ends; manifests and
+    registers record the trích yếu with plain spaces."""
+    document = docx.Document(built / "lang-son-2023-sipas-par" / "quyet-dinh.docx")
+    subject = next(p.text for p in document.paragraphs if p.text.startswith("Về việc"))
+    assert f"Lạng{vn.NBSP}Sơn" in subject and f"năm{vn.NBSP}2023" in subject
+    manifest = json.loads((built / "lang-son-2023-sipas-par" / "manifest.json").read_text(encoding="utf-8"))
+    assert vn.NBSP not in manifest["decision"]["subject"] and "Lạng Sơn năm 2023" in manifest["decision"]["subject"]
+
+
+def test_the_drafters_line_breaks_in_the_trich_yeu_are_kept(tmp_path):
+    source = CASES / "lang-son-2024-khen-thuong"
+    case = tmp_path / source.name
+    shutil.copytree(source, case)
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    text = text.replace("subject: Về việc tặng Bằng khen cho các tập thể dẫn đầu Chỉ số cải cách hành chính năm 2023",
+                        'subject: "Về việc tặng Bằng khen cho các tập thể dẫn đầu\\nChỉ số cải cách hành chính năm 2023"')
+    (case / "case.yaml").write_text(text, encoding="utf-8")
+    [result] = build_cases([case], BuildOptions(out=tmp_path / "out", build_day=BUILD_DAY))
+    assert result.status == "built", result.problems
+    document = docx.Document(result.out_dir / "quyet-dinh.docx")
+    subject = next(p for p in document.paragraphs if p.text.startswith("Về việc"))
+    assert subject.text == ("Về việc tặng Bằng khen cho các tập thể dẫn đầu\n"
+                            f"Chỉ số cải cách hành chính{vn.NBSP}năm{vn.NBSP}2023")
+    assert subject._p.xpath(".//w:br")  # a line break Word shows, not a new paragraph
+    assert check_docx(result.out_dir / "quyet-dinh.docx").problems == ()

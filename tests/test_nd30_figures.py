@@ -47,7 +47,7 @@ def _tagged_sizes(path: Path) -> dict[str, set[float]]:
 PARTS = {
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": "NATIONAL_NAME", "Độc lập - Tự do - Hạnh phúc": "MOTTO",
     "{{ number_line }}": "NUMBER", "{{ place_date_line }}": "PLACE_DATE", "{{ title }}": "TITLE",
-    "{{ subject }}": "SUBJECT", "{{ authority_line }}": "AUTHORITY", "QUYẾT ĐỊNH:": "TITLE",
+    "{{ subject_as_set }}": "SUBJECT", "{{ authority_line }}": "AUTHORITY", "QUYẾT ĐỊNH:": "TITLE",
     "Nơi nhận:": "RECIPIENTS_LABEL", "{{ signature.name }}": "SIGNER", "{{ annex.label }}": "ANNEX_HEADING",
     "{{ annex.title }}": "ANNEX_TITLE", "{{ annex.reference }}": "ANNEX_REFERENCE",
     "{{ attachment.title }}": "TITLE", "{{ attachment.reference }}": "ATTACHMENT_REFERENCE",

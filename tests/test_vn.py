@@ -92,3 +92,11 @@ def test_invisible_characters_are_named_and_vietnamese_text_has_none():
     assert vn.without_invisible("Sở\u200b Nội vụ\u2060") == "Sở Nội vụ"
     assert vn.invisible_characters("Ủy ban nhân dân tỉnh Lạng Sơn — Đình Lập, «HÒA» 85,5 %\u00a0") == []
     assert vn.char_name("\x0b") == "U+000B LINE TABULATION"
+
+
+def test_a_title_as_set_binds_place_names_and_the_year_to_the_word_before():
+    assert vn.as_set("công bố Chỉ số  trên địa bàn tỉnh Lạng Sơn năm 2023", ("Lạng Sơn",)) == (
+        "công bố Chỉ số trên địa bàn tỉnh Lạng\u00a0Sơn\u00a0năm\u00a02023")
+    assert vn.as_set("Về việc A\ntại xã Đồng Đăng", ("Đồng Đăng",)) == "Về việc A\ntại xã Đồng\u00a0Đăng"
+    assert vn.as_set("Năm 2024 bắt đầu") == "Năm\u00a02024 bắt đầu"  # nothing before it to bind to
+    assert vn.one_line(vn.as_set("tỉnh Lạng Sơn\nnăm 2023", ("Lạng Sơn",))) == "tỉnh Lạng Sơn năm 2023"

@@ -78,6 +78,7 @@ def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], v
     opens the executors' article, unless the kind's lead articles state it."""
     body = _articles(case, words, values, lead, effect_in_closing)
     executors_article = sum(1 for p in body if p.label)
+    subject = case.subject or upper_first(fill(words.get("subject", ""), values))
     return Decision(
         template=case.template,
         organ_lines=organ_lines(case),
@@ -85,7 +86,8 @@ def compose_decision(case: Case, registry: Registry, words: Mapping[str, str], v
         place_date_line=f"{case.place}, " + vn.long_date(
             case.date.year, case.date.month, case.date.day if case.is_issued else None),
         title="QUYẾT ĐỊNH",
-        subject=case.subject or upper_first(fill(words.get("subject", ""), values)),
+        subject=vn.one_line(subject),
+        subject_as_set=vn.as_set(subject, (case.issuer.province, *(filter(None, (case.issuer.commune,))))),
         authority_line=vn.upper(issuing_body(case)),
         preamble=_preamble(case, registry),
         body=body,

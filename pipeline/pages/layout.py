@@ -71,7 +71,8 @@ def read_pages(pdf: bytes) -> tuple[Page, ...]:
 def _page(number: int, element: etree._Element) -> Page:
     lines = []
     for line in element.iter(f"{_XHTML}line"):
-        words = tuple(vn.nfc(word.text or "") for word in line.iter(f"{_XHTML}word") if (word.text or "").strip())
+        # a no-break space sets two words as one box; they are two words of the paragraph all the same
+        words = tuple(part for word in line.iter(f"{_XHTML}word") for part in vn.nfc(word.text or "").split())
         if words:
             lines.append(Line(words, float(line.get("xMin")), float(line.get("yMin")), float(line.get("xMax")),
                               float(line.get("yMax"))))

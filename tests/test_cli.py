@@ -173,7 +173,7 @@ def bundled(tmp_path, monkeypatch) -> Path:
     """The bundled registry, as a copy: the tests of `basis add` never risk the real one."""
     copy = tmp_path / "legal_basis"
     shutil.copytree(ROOT / "legal_basis", copy)
-    monkeypatch.setattr("pipeline.build.stages.BUNDLED_REGISTRY", copy)
+    monkeypatch.setattr("pipeline.build.options.BUNDLED_REGISTRY", copy)
     return copy
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build.stages import BUNDLED_REGISTRY
+from pipeline.build.options import BUNDLED_REGISTRY
 from pipeline.cli.commands import main
 from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, basis_line, citation
 from pipeline.inputs.load import read_registry

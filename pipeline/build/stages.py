@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+from pipeline.build.options import BuildOptions, load_registry
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import CitedStatus, cited_statuses, fingerprints, reasons
 from pipeline.domain.validate import check_day, validate_case
 from pipeline.inputs.cache import ParsedFiles, file_digest
-from pipeline.inputs.load import case_file, read_case, read_registry
+from pipeline.inputs.load import case_file, read_case
 from pipeline.inputs.sources import read_yaml
 from pipeline.inputs.units import bundled_units
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
@@ -42,9 +43,7 @@ from pipeline.records import Annex, Artifact, Case, Decision, ScoreSource
 if TYPE_CHECKING:  # rendering, checking and ranking are imported when they run: a case found up to date
     from pipeline.ooxml.package import CoreProperties  # needs none of docxtpl, python-docx or the checker
 
-PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = BUNDLED_TEMPLATES
-BUNDLED_REGISTRY = PROJECT / "legal_basis"
 ISSUED_CHANGED = "build.issued_changed"
 """The code of a build refused because an issued decision's inputs changed after it was built."""
 DECISION_FILE = "quyet-dinh.docx"
@@ -62,14 +61,6 @@ class BuildStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class BuildOptions:
-    out: Path
-    registry_dirs: tuple[Path, ...] = (BUNDLED_REGISTRY,)
-    build_day: dt.date = dataclasses.field(default_factory=dt.date.today)
-    as_of: dt.date | None = None  # --as-of: the day drafts' citations are checked
-
-
-@dataclass(frozen=True, slots=True)
 class CaseResult:
     """What happened to one case."""
 
@@ -79,11 +70,6 @@ class CaseResult:
     artifacts: tuple[Artifact, ...] = ()
     reasons: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
-
-
-def load_registry(options: BuildOptions) -> Registry:
-    """The bundled registry plus any `--registry` folders (raises InputError)."""
-    return read_registry(options.registry_dirs)
 
 
 PARALLEL_FROM = 8

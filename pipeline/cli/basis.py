@@ -25,7 +25,7 @@ def basis() -> None:
 @json_option
 def basis_list(registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
     """Mọi văn bản trong danh mục và tình trạng hiệu lực của chúng vào một ngày (mặc định: hôm nay)."""
-    from pipeline.build.stages import load_registry
+    from pipeline.build.options import load_registry
     from pipeline.cli.report import jsonable
     from pipeline.domain.legal import describe
 
@@ -49,7 +49,7 @@ def basis_list(registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
 @as_of_option
 def basis_show(doc_id: str, registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
     """Một văn bản MÃ: các trường, tình trạng hôm nay và chuỗi thay thế, sửa đổi."""
-    from pipeline.build.stages import load_registry
+    from pipeline.build.options import load_registry
     from pipeline.domain.legal import describe
 
     options = build_options(Path("."), registries, as_of)
@@ -83,7 +83,7 @@ def basis_affected(items: tuple[str, ...], registries: tuple[Path, ...]) -> Outc
     Cách dùng: qdgen basis affected MÃ... HỒ_SƠ...  (HỒ_SƠ là thư mục hồ sơ).
     """
     from pipeline.build import regenerate as regen
-    from pipeline.build.stages import load_registry
+    from pipeline.build.options import load_registry
 
     registry = load_registry(build_options(Path("."), registries, None))
     paths = [Path(item) for item in items if Path(item).exists()]
@@ -114,7 +114,7 @@ def basis_add(case: Path, drafts: tuple[Path, ...], into: Path | None, into_bund
     """Đưa quyết định đã ban hành HỒ_SƠ vào danh mục căn cứ (kèm văn bản nó thay thế), rồi liệt kê các
     dự thảo DỰ_THẢO nay viện dẫn văn bản đã bị thay thế."""
     from pipeline.build import regenerate as regen
-    from pipeline.build.stages import BUNDLED_REGISTRY
+    from pipeline.build.options import BUNDLED_REGISTRY
 
     extra = [folder for folder in registries if folder != BUNDLED_REGISTRY]
     target = into or (extra[-1] if extra else BUNDLED_REGISTRY if into_bundled else None)

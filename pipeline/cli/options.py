@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from pipeline.build.stages import BuildOptions
+    from pipeline.build.options import BuildOptions
 
 
 class Day(click.ParamType):
@@ -82,7 +82,7 @@ def registry_option(function):
 
     @functools.wraps(function)
     def wrapper(*args, registries: tuple[Path, ...], no_bundled: bool, **kwargs):
-        from pipeline.build.stages import BUNDLED_REGISTRY
+        from pipeline.build.options import BUNDLED_REGISTRY
 
         return function(*args, registries=tuple(registries) if no_bundled else (BUNDLED_REGISTRY, *registries),
                         **kwargs)
@@ -102,6 +102,6 @@ cases_argument = click.argument("cases", nargs=-1, required=True, type=FilePath(
 
 
 def build_options(out: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> BuildOptions:
-    from pipeline.build.stages import BuildOptions
+    from pipeline.build.options import BuildOptions
 
     return BuildOptions(out=out, registry_dirs=registries, as_of=as_of)

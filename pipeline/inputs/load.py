@@ -16,7 +16,6 @@ from pipeline.inputs.schema import CaseBase, RegistryEntryModel, validate_case_m
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
 from pipeline.inputs.units import bundled_units, issuer_of
 from pipeline.inputs.workspace import case_path_problem
-from pipeline.kinds.registry import case_schemas
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
     ArchiveNote,
@@ -54,6 +53,8 @@ def read_case(path: Path) -> LoadedCase:
         raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
                                   "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
+    from pipeline.kinds.registry import case_schemas  # every kind's schema: only when a case is read
+
     schemas = case_schemas()
     keys = {key for schema in schemas.values() for key in schema.model_fields}
     foreign = foreign_file_problem(document, keys, "case", "hồ sơ quyết định")

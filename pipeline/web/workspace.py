@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build.stages import BUNDLED_REGISTRY, BuildOptions
+from pipeline.build.options import BUNDLED_REGISTRY, BuildOptions
 from pipeline.inputs.load import CASE_FILE
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")

@@ -16,28 +16,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from pipeline import vn
-from pipeline.inputs.schema import FullDate, Line, validate_model
+from pipeline.inputs.schema import FullDate, GroupId, InputModel, Line, validate_model
 from pipeline.inputs.sources import foreign_file_problem, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key
 
-GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class AgencyGroupModel(_Model):
+class AgencyGroupModel(InputModel):
     id: GroupId
     name: Line
     agencies: Annotated[tuple[Line, ...], Field(min_length=1)]
 
 
-class AgencyListModel(_Model):
+class AgencyListModel(InputModel):
     province: Line
     valid_from: FullDate | None = None
     valid_until: FullDate | None = None

@@ -34,11 +34,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
-from pipeline.inputs.schema import CountsModel, Line, Text, validate_model
+from pipeline.inputs.schema import CountsModel, GroupId, InputModel, Line, Text, validate_model
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, join_key, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import (
@@ -65,27 +65,22 @@ def _points(value: Any) -> Decimal:
 
 Points = Annotated[Decimal, BeforeValidator(_points)]
 Id = Annotated[str, Field(strict=True, pattern=r"^\d+(\.\d+)*$")]
-GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SubCriterionModel(_Model):
+class SubCriterionModel(InputModel):
     id: Id
     name: Line
     maximum: Points
 
 
-class CriterionModel(_Model):
+class CriterionModel(InputModel):
     id: Id
     name: Line
     maximum: Points
     sub_criteria: tuple[SubCriterionModel, ...] = ()
 
 
-class FieldModel(_Model):
+class FieldModel(InputModel):
     id: Id
     name: Line
     short: Line | None = None
@@ -93,24 +88,24 @@ class FieldModel(_Model):
     criteria: tuple[CriterionModel, ...] = ()
 
 
-class BandModel(_Model):
+class BandModel(InputModel):
     label: Line
     minimum: Points
 
 
-class GroupModel(_Model):
+class GroupModel(InputModel):
     counts: CountsModel | None = None
     bands: tuple[BandModel, ...] | None = None
     fields: Annotated[tuple[FieldModel, ...], Field(min_length=1)]
 
 
-class SurveyModel(_Model):
+class SurveyModel(InputModel):
     name: Line
     short: Line | None = None
     maximum: Points
 
 
-class CriteriaSetModel(_Model):
+class CriteriaSetModel(InputModel):
     name: Line
     issued_by: Line
     note: Text | None = None

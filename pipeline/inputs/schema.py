@@ -74,11 +74,17 @@ def _as_group(value: Any) -> Any:
     return (value,) if isinstance(value, str) else value
 
 
-class _Model(BaseModel):
+class InputModel(BaseModel):
+    """The base of every input file's model: frozen, and a key it does not name is refused."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class IssuerModel(_Model):
+GroupId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+"""An agency group's id, as agency lists, criteria sets and score sheets name it (`so-ban-nganh`)."""
+
+
+class IssuerModel(InputModel):
     """`province`: a province or centrally-run city, its kind optional (`Lạng Sơn`, `thành phố Hà Nội`);
     `commune`: a commune-level unit within it, with its kind (`xã Đồng Đăng`, `phường Tam Thanh`), when a
     commune's People's Committee issues."""
@@ -88,34 +94,34 @@ class IssuerModel(_Model):
     authority: Literal["chu-tich", "uy-ban"]
 
 
-class MemoModel(_Model):
+class MemoModel(InputModel):
     number: Line
     date: FullDate
 
 
-class ProposalModel(_Model):
+class ProposalModel(InputModel):
     by: Line
     memo: MemoModel | None = None
 
 
-class SignerModel(_Model):
+class SignerModel(InputModel):
     name: Line
     title: Line
     sign_for: Literal["KT", "TM", "TL", "TUQ", "Q"] | None = None
 
 
-class ArchiveModel(_Model):
+class ArchiveModel(InputModel):
     keep: tuple[Line, ...] = ("VT",)
     drafter: Line | None = None
     copies: Annotated[int, Strict(), Field(ge=1, le=999)] | None = None  # số lượng bản, when not nơi nhận + lưu
 
 
-class ScoreSourceModel(_Model):
+class ScoreSourceModel(InputModel):
     sheet: Line
     criteria: Line | None = None
 
 
-class PointModel(_Model):
+class PointModel(InputModel):
     """A điểm (`a)`, `b)` …), or a khoản's or article's text: words, optionally followed by an amount of money."""
 
     text: Text
@@ -137,7 +143,7 @@ class ArticleModel(PointModel):
     clauses: tuple[Annotated[ClauseModel, BeforeValidator(_as_item)], ...] = ()
 
 
-class CountsModel(_Model):
+class CountsModel(InputModel):
     """How many fields, criteria and sub-criteria a criteria set has for one agency group: what a criteria
     file checks its own tree against (`counts:`) and what a decision announces (`declared_counts:`).
     A count left out is not checked."""
@@ -147,7 +153,7 @@ class CountsModel(_Model):
     sub_criteria: Annotated[int, Strict(), Field(ge=0)] | None = None
 
 
-class CaseBase(_Model):
+class CaseBase(InputModel):
     """The keys every kind of decision has (inputs.md §1). A kind's own keys are a subclass of this in
     its module (`pipeline/kinds/`); a key neither lists is refused."""
 
@@ -176,7 +182,7 @@ Index = Literal["par", "sipas"]
 Article = Annotated[ArticleModel, BeforeValidator(_as_item)]
 
 
-class RegistryEntryModel(_Model):
+class RegistryEntryModel(InputModel):
     """One legal document of the registry (inputs.md §2)."""
 
     type: Line
@@ -202,7 +208,7 @@ _TYPE_NAMES = {
 }
 
 
-def validate_model(model: type[_Model], document: YamlDocument, prefix: str) -> tuple[Any, tuple[Problem, ...]]:
+def validate_model(model: type[InputModel], document: YamlDocument, prefix: str) -> tuple[Any, tuple[Problem, ...]]:
     """Validate `document.data` against `model`; return (instance or None, problems with lines)."""
     if not isinstance(document.data, dict):
         return None, (Problem(f"{prefix}.not_mapping", "Tệp phải là một nhóm khóa (key: giá trị).",
@@ -270,7 +276,7 @@ def _shown(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _problem(error: Any, model: type[_Model], document: YamlDocument, prefix: str,
+def _problem(error: Any, model: type[InputModel], document: YamlDocument, prefix: str,
              others: Mapping[str, type[BaseModel]] | None = None, tag: str | None = None) -> Problem:
     loc = tuple(error["loc"])
     if tag is not None and loc[:1] == (tag,):

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from pipeline import vn
 from pipeline.domain.units import (
@@ -43,7 +43,7 @@ from pipeline.domain.units import (
     presence,
     split_kind,
 )
-from pipeline.inputs.schema import Flag, FullDate, Line, validate_model
+from pipeline.inputs.schema import Flag, FullDate, InputModel, Line, validate_model
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import Issuer
@@ -53,8 +53,8 @@ PROVINCES_FILE = "provinces.yaml"
 BUNDLED_UNITS = Path(__file__).resolve().parents[2] / "fixtures" / "units"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+class _Model(InputModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)  # `from:` is an alias
 
 
 class EntryModel(_Model):

@@ -2,33 +2,50 @@
 code (0 ok, 1 problems, 2 usage).
 
 Only `pipeline.cli` imports click. Human reports go to stderr, `--json` to stdout; no input ever produces a
-traceback. Each command imports the stages it runs when it runs: docxtpl, openpyxl, pikepdf and the input
-schemas take about 0.4 s to import, which `qdgen check` and `--help` should not pay. One module per family
-of commands; a new family is one module and one `main.add_command` line here.
+traceback. A command's module is imported when that command runs (click's "lazily loading subcommands"), and
+each command imports the stages it runs when it runs: `qdgen validate` pays for neither the register's
+SQLAlchemy nor the web page's FastAPI, and `qdgen check` not for the input schemas. One module per family of
+commands; a new command is one line of `COMMANDS`.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from pipeline import __version__
-from pipeline.cli.archiving import archive, preview
-from pipeline.cli.basis import basis
-from pipeline.cli.building import build, regenerate, validate
-from pipeline.cli.checking import check
-from pipeline.cli.group import Qdgen
-from pipeline.cli.register import issue, register
-from pipeline.cli.scores import rank, scoresheet
-from pipeline.cli.web import serve, user
+from pipeline.cli.group import NO_SUCH_COMMAND, Qdgen
+
+COMMANDS = {
+    "build": "building", "validate": "building", "basis": "basis", "regenerate": "building",
+    "archive": "archiving", "preview": "archiving", "rank": "scores", "scoresheet": "scores",
+    "check": "checking", "issue": "register", "register": "register", "serve": "web", "user": "web",
+}
+"""Each command by name, with the module of `pipeline.cli` that defines it (as a function of that name)."""
 
 
-@click.group(cls=Qdgen, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyQdgen(Qdgen):
+    """The top-level group, importing a command's module only when the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        return getattr(importlib.import_module(f"pipeline.cli.{COMMANDS[name]}"), name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """click suggests the commands it holds; this group holds none until asked, so it suggests from `COMMANDS`."""
+        try:
+            return super().resolve_command(ctx, args)
+        except NO_SUCH_COMMAND as error:
+            raise NO_SUCH_COMMAND(error.command_name, possibilities=COMMANDS, ctx=ctx) from None
+
+
+@click.group(cls=LazyQdgen, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qdgen", message="%(prog)s, phiên bản %(version)s",
                       help="In phiên bản rồi thoát.")
 def main() -> None:
     """Soạn Quyết định QĐ-UBND và Phụ lục đúng thể thức Nghị định 30/2020/NĐ-CP."""
-
-
-for command in (build, validate, basis, regenerate, archive, preview, rank, scoresheet, check, issue,
-                register, serve, user):
-    main.add_command(command)

@@ -148,7 +148,7 @@ def _os_problem(error: OSError) -> Problem:
                    "Kiểm tra đường dẫn, quyền đọc/ghi và dung lượng ổ đĩa rồi chạy lại.")
 
 
-_NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", ())  # click 8.4+; before, a plain UsageError
+NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", ())  # click 8.4+; before, a plain UsageError
 
 # click's English usage messages, said in Vietnamese; `{0}` is what click quoted.
 _CLICK_WORDS = (
@@ -182,7 +182,7 @@ def _vietnamese(error: click.UsageError, ctx: click.Context | None) -> str:
     if isinstance(error, click.NoSuchOption):
         close = f" Có phải là: {', '.join(sorted(error.possibilities))}?" if error.possibilities else ""
         return f"không có tùy chọn {error.option_name}.{close}"
-    if isinstance(error, _NO_SUCH_COMMAND):
+    if isinstance(error, NO_SUCH_COMMAND):
         close = f" Có phải là: {', '.join(sorted(error.possibilities))}?" if error.possibilities else ""
         return f"không có lệnh «{error.command_name}».{close}"
     if isinstance(error, click.BadParameter):

@@ -19,8 +19,9 @@ import pytest
 
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.criteria import read_criteria
-from pipeline.inputs.load import read_case, read_registry
-from pipeline.inputs.sources import MAX_YAML_BYTES, read_bytes
+from pipeline.inputs.files import MAX_YAML_BYTES, read_bytes
+from pipeline.inputs.load import read_case
+from pipeline.inputs.registry import read_registry
 from pipeline.problems import InputError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 from pipeline.build.options import BUNDLED_REGISTRY
 from pipeline.cli.commands import main
 from pipeline.domain.legal import IN_FORCE, NOT_YET, REPLACED, basis_line, citation
-from pipeline.inputs.load import read_registry
+from pipeline.inputs.registry import read_registry
 from pipeline.problems import InputError
 
 GOOD = """type: Quyết định

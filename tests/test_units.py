@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.domain.units import CEASED, EXISTS, NOT_YET, UNKNOWN
 from pipeline.inputs.agencies import read_agencies
-from pipeline.inputs.load import read_registry
+from pipeline.inputs.registry import read_registry
 from pipeline.inputs.sources import read_yaml
 from pipeline.inputs.units import read_units
 from pipeline.problems import InputError, Location, Severity

@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import Field
 
 from pipeline import vn
-from pipeline.inputs.schema import FullDate, GroupId, InputModel, Line, validate_model
+from pipeline.inputs.model import FullDate, GroupId, InputModel, Line, validate_model
 from pipeline.inputs.sources import foreign_file_problem, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import AgencyGroup, AgencyList, agency_key

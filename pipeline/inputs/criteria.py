@@ -38,7 +38,7 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from pipeline import vn
-from pipeline.inputs.schema import CountsModel, GroupId, InputModel, Line, Text, validate_model
+from pipeline.inputs.model import CountsModel, GroupId, InputModel, Line, Text, validate_model
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, join_key, read_yaml
 from pipeline.problems import InputError, Problem
 from pipeline.scoring.records import (

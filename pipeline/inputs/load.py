@@ -1,4 +1,4 @@
-"""Stage 1: read a case file and the legal basis registry into typed, immutable records.
+"""Stage 1: read a case file into a typed, immutable record (the registry is read by `inputs.registry`).
 
 Raises `InputError` with every problem found when an input cannot be read or has the
 wrong shape; cross-file rules (citations in force, signer vs authority) belong to `validate`.
@@ -7,22 +7,19 @@ wrong shape; cross-file rules (citations in force, signer vs authority) belong t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.domain.legal import Registry
-from pipeline.inputs.schema import CaseBase, RegistryEntryModel, validate_case_model, validate_model
+from pipeline.inputs.schema import CaseBase, validate_case_model
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
 from pipeline.inputs.units import bundled_units, issuer_of
-from pipeline.inputs.workspace import case_path_problem
+from pipeline.inputs.workspace import case_file, case_path_problem
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
     ArchiveNote,
     Case,
     Issuer,
     Item,
-    LegalDocument,
     Memo,
     PartialDate,
     Proposal,
@@ -31,7 +28,6 @@ from pipeline.records import (
     frozen_map,
 )
 
-CASE_FILE = "case.yaml"
 DISTRICT_LEVEL_ENDS = dt.date(2025, 7, 1)
 """Luật số 72/2025/QH15, Điều 51: no huyện level from this day; groups become sở and xã."""
 
@@ -40,11 +36,6 @@ DISTRICT_LEVEL_ENDS = dt.date(2025, 7, 1)
 class LoadedCase:
     case: Case
     digest: str  # sha256 of case.yaml
-
-
-def case_file(path: Path) -> Path:
-    """A case is named by its folder or its case.yaml."""
-    return path / CASE_FILE if path.is_dir() else path
 
 
 def read_case(path: Path) -> LoadedCase:
@@ -162,56 +153,3 @@ def default_executors(date: PartialDate, issuer: Issuer) -> tuple[str, ...]:
     else:
         local = "Chủ tịch Ủy ban nhân dân các huyện, thành phố"
     return (f"Chánh Văn phòng Ủy ban nhân dân {issuer.province_kind}", "Thủ trưởng các sở, ban, ngành", local)
-
-
-def read_registry(roots: Iterable[Path]) -> Registry:
-    """Every `*.yaml` under each root; a document's id is its path below the root without `.yaml`.
-
-    A later root may add documents but not redefine an id of an earlier one.
-    """
-    documents: dict[str, LegalDocument] = {}
-    problems: list[Problem] = []
-    for root in roots:
-        if not root.is_dir():
-            problems.append(Problem("registry.missing_dir", f"Không có thư mục danh mục văn bản «{root}».",
-                                    Location(file=root), "Kiểm tra tham số --registry."))
-            continue
-        for file in sorted(root.rglob("*.yaml")):
-            doc_id = file.relative_to(root).with_suffix("").as_posix()
-            try:
-                document = read_yaml(file)
-            except InputError as exc:
-                problems.extend(_as_registry(exc.problems))
-                continue
-            foreign = foreign_file_problem(document, RegistryEntryModel.model_fields, "registry", "mục danh mục văn bản")
-            model, found = (None, (foreign,)) if foreign else validate_model(RegistryEntryModel, document, "registry")
-            if found:
-                problems.extend(found)
-                continue
-            if doc_id in documents:
-                problems.append(Problem(
-                    "registry.duplicate_id", f"Mã «{doc_id}» đã có ở {documents[doc_id].where.file}.",
-                    Location(file=file), "Đổi tên tệp hoặc xóa một trong hai tệp."))
-                continue
-            documents[doc_id] = _document(doc_id, model, document)
-    registry = Registry(frozen_map(documents))
-    problems.extend(registry.check())
-    if problems:
-        raise InputError(problems)
-    return registry
-
-
-def _as_registry(problems: Iterable[Problem]) -> list[Problem]:
-    """YAML-level problems of a registry file carry the `registry.` prefix like its other problems."""
-    return [Problem("registry." + p.code.partition(".")[2], p.message, p.location, p.hint, p.severity)
-            for p in problems]
-
-
-def _document(doc_id: str, model: RegistryEntryModel, document: YamlDocument) -> LegalDocument:
-    return LegalDocument(
-        id=doc_id, type=model.type, number=model.number, date=model.date, issuer=model.issuer or "",
-        title=model.title, effective=model.effective, replaces=model.replaces, amends=model.amends,
-        where=Location(file=document.path, line=1),
-        key_lines=frozen_map({key: line for key, line in document.lines.items() if key}),
-    )
-

@@ -43,7 +43,7 @@ from pipeline.domain.units import (
     presence,
     split_kind,
 )
-from pipeline.inputs.schema import Flag, FullDate, InputModel, Line, validate_model
+from pipeline.inputs.model import Flag, FullDate, InputModel, Line, validate_model
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import Issuer

@@ -50,7 +50,7 @@ from pipeline.inputs.cells import (
     number,
     row_number,
 )
-from pipeline.inputs.sources import MAX_XLSX_BYTES, read_bytes, sha256_bytes
+from pipeline.inputs.files import MAX_XLSX_BYTES, read_bytes, sha256_bytes
 from pipeline.inputs.xlsxparts import (
     MAIN,
     Damaged,

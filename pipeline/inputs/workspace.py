@@ -9,7 +9,7 @@ A case may read, after every symbolic link is followed:
   (`<workspace>/cases/<case>/` reads `../../criteria/…` and `../../agencies/…`);
 - the project's bundled data folders, `fixtures/criteria/` and `fixtures/agencies/`.
 Everything else is refused: absolute paths, `..` leading elsewhere, a link pointing out. A path that is
-allowed must name a regular file within its size cap (`sources.read_bytes`).
+allowed must name a regular file within its size cap (`files.read_bytes`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,20 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pipeline import vn
-from pipeline.inputs.sources import MAX_XLSX_BYTES, MAX_YAML_BYTES, read_bytes_problem
+from pipeline.inputs.files import MAX_XLSX_BYTES, MAX_YAML_BYTES, read_bytes_problem
 from pipeline.problems import Location, Problem
 
 CASE_FILE = "case.yaml"
 DATA_FOLDERS = ("criteria", "agencies")
 PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_DATA = tuple(PROJECT / "fixtures" / name for name in DATA_FOLDERS)
+
+
+
+def case_file(path: Path) -> Path:
+    """A case is named by its folder or its case.yaml."""
+    return path / CASE_FILE if path.is_dir() else path
+
 
 _ALLOWED = ("thư mục của hồ sơ, thư mục một hồ sơ khác bên cạnh (có case.yaml), các thư mục criteria/ và "
             "agencies/ của nơi làm việc (../../criteria, ../../agencies) hoặc của dự án")

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from pipeline import vn
 from pipeline.domain.legal import Registry
 from pipeline.inputs.cache import ParsedFiles
-from pipeline.inputs.criteria import read_criteria
-from pipeline.inputs.schema import CaseBase, CountsModel, Line
+from pipeline.inputs.model import CountsModel, Line
+from pipeline.inputs.schema import CaseBase
 from pipeline.kinds import compose
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.problems import InputError, Location, Problem, Severity
 from pipeline.records import Attachment, Case, CriteriaRow, CriteriaTable, Decision, Item
-from pipeline.scoring.records import CriteriaSet, Criterion
+
+if TYPE_CHECKING:  # the criteria set's reader is imported when a case is gathered, not when its keys are
+    from pipeline.scoring.records import CriteriaSet, Criterion
 
 
 class Keys(CaseBase):
@@ -47,6 +50,8 @@ class CriteriaSetIssue(Kind):
 
     def gather(self, case: Case, files: ParsedFiles) -> tuple[CriteriaSet | None, list[Problem]]:
         """The criteria set the decision issues, checked against what the case declares."""
+        from pipeline.inputs.criteria import read_criteria
+
         if case.criteria is None:
             return None, []
         try:

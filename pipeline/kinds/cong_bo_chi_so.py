@@ -11,24 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from pipeline import vn
 from pipeline.domain.legal import Registry
-from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.cache import ParsedFiles
-from pipeline.inputs.criteria import read_criteria
-from pipeline.inputs.schema import CaseBase, Flag, Index, Line, ScoreSourceModel
-from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
-from pipeline.inputs.units import bundled_units
+from pipeline.inputs.model import Flag, Line
+from pipeline.inputs.schema import CaseBase, Index, ScoreSourceModel
 from pipeline.kinds import compose
 from pipeline.kinds.base import BUNDLED_TEMPLATES, Kind
 from pipeline.problems import InputError, Location, Problem, Severity, errors
 from pipeline.records import Annex, AnnexTable, Case, Decision, Item, ScoreSource
-from pipeline.scoring.annex_tables import annex_tables
-from pipeline.scoring.rank import rank_par, rank_sipas
-from pipeline.scoring.records import AgencyList
+
+if TYPE_CHECKING:  # the sheets' readers and the ranking are imported when a case is gathered, not when its
+    # keys are: reading a case of another kind never pays for them
+    from pipeline.scoring.records import AgencyList
 
 
 class Keys(CaseBase):
@@ -88,6 +87,10 @@ class IndexPublication(Kind):
 
     def gather(self, case: Case, files: ParsedFiles) -> tuple[Rankings, list[Problem]]:
         """Read, check and rank each published index's score sheet (those `checks` found complete)."""
+        from pipeline.inputs.agencies import read_agencies
+        from pipeline.inputs.units import bundled_units
+        from pipeline.scoring.annex_tables import annex_tables
+
         if case.agencies is None:
             return Rankings(), []
         try:
@@ -133,6 +136,10 @@ def _at(case: Case, line_of: str, key: str) -> Location:
 
 def rank_index(index: str, source: ScoreSource, agencies: AgencyList, files: ParsedFiles):
     """(ranking or None when the sheet has errors, problems); raises InputError for unreadable files."""
+    from pipeline.inputs.criteria import read_criteria
+    from pipeline.inputs.scoresheets import read_par_sheet, read_sipas_sheet
+    from pipeline.scoring.rank import rank_par, rank_sipas
+
     if index == "par":
         if source.criteria is None:
             return None, [Problem("case.missing_criteria", "Bảng điểm PAR cần bộ tiêu chí (criteria).",
@@ -147,6 +154,8 @@ def rank_index(index: str, source: ScoreSource, agencies: AgencyList, files: Par
 def _criteria_citation(case: Case, source: ScoreSource, files: ParsedFiles) -> list[Problem]:
     """A PAR sheet scored on a criteria set whose issuing decision the căn cứ do not cite: the decision
     would publish scores under criteria it does not name (seeds 000 and 001 cite theirs)."""
+    from pipeline.inputs.criteria import read_criteria
+
     if source.criteria is None:
         return []
     try:

@@ -5,7 +5,8 @@ Its template and wording: templates/decisions/quyet-dinh.docx and .yaml. It prod
 
 from __future__ import annotations
 
-from pipeline.inputs.schema import Article, CaseBase, Flag
+from pipeline.inputs.model import Flag
+from pipeline.inputs.schema import Article, CaseBase
 from pipeline.kinds.base import Kind
 
 

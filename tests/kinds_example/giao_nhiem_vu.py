@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import Field
 
 from pipeline.domain.legal import Registry
-from pipeline.inputs.schema import CaseBase, Line
+from pipeline.inputs.model import Line
+from pipeline.inputs.schema import CaseBase
 from pipeline.kinds import compose
 from pipeline.kinds.base import Kind
 from pipeline.problems import Problem, Severity

@@ -65,5 +65,7 @@ def test_the_producer_names_the_code_and_every_library_that_shapes_the_bytes(tmp
     package = tmp_path / "pipeline"
     shutil.copytree(ROOT / "pipeline", package, ignore=shutil.ignore_patterns("__pycache__"))
     assert code_digest(package) == made["code"]
+    (package / "cli" / "building.py").write_text("# a command's wording: no build changes\n", encoding="utf-8")
+    assert code_digest(package) == made["code"]
     (package / "kinds" / "compose.py").write_text("# changed\n", encoding="utf-8")
     assert code_digest(package) != made["code"]

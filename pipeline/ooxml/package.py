@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1
@@ -24,6 +24,12 @@ default level, for a file of 9 kB instead of 6 kB."""
 CORE_PART = "docProps/core.xml"
 _DROPPED = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
 """Parts python-docx's default package carries that a decision has no use for (prefixes)."""
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as XML text needs them (xml.sax.saxutils.escape's output, without importing urllib,
+    http and ssl with it)."""
+    return _html_escape(text, quote=False)
 
 
 @dataclass(frozen=True, slots=True)

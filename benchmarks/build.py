@@ -35,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build.stages import BuildOptions, build_cases, load_registry, prepare, render_documents
+from pipeline.build.options import load_registry
+from pipeline.build.prepare import prepare
+from pipeline.build.stages import BuildOptions, build_cases, render_documents
 
 FIXTURE = ROOT / "fixtures" / "cases" / "lang-son-2023-sipas-par"
 DAY = dt.date(2024, 1, 31)

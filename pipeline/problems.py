@@ -67,6 +67,12 @@ class Location:
         }
         return {k: v for k, v in data.items() if v is not None}
 
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Location:
+        """The location `to_json` gave."""
+        file = data.get("file")
+        return cls(**{**data, "file": Path(file) if isinstance(file, str) else None})
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -97,6 +103,12 @@ class Problem:
         if self.hint:
             data["hint"] = self.hint
         return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Problem:
+        """The problem `to_json` gave (a remembered verdict read back, `build.memo`)."""
+        return cls(data["code"], data["message"], Location.from_json(data["location"]), data.get("hint"),
+                   Severity[data["severity"].upper()])
 
 
 class InputError(Exception):

@@ -68,6 +68,19 @@ class LegalDocument:
         """Where `key` of this entry sits in its registry file."""
         return Location(file=self.where.file, line=self.key_lines.get(key, self.where.line), key=key)
 
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "type": self.type, "number": self.number, "date": self.date.isoformat(),
+                "issuer": self.issuer, "title": self.title, "effective": self.effective.isoformat(),
+                "replaces": list(self.replaces), "amends": list(self.amends), "where": self.where.to_json(),
+                "key_lines": dict(self.key_lines)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> LegalDocument:
+        """The entry `to_json` gave (a registry remembered, `build.memo`)."""
+        return cls(data["id"], data["type"], data["number"], dt.date.fromisoformat(data["date"]), data["issuer"],
+                   data["title"], dt.date.fromisoformat(data["effective"]), tuple(data["replaces"]),
+                   tuple(data["amends"]), Location.from_json(data["where"]), frozen_map(data["key_lines"]))
+
 
 NAMED_AFTER_PEOPLE = frozenset({"Hồ Chí Minh"})
 """Provincial-level units named after a person: their địa danh keeps the kind (Phụ lục I, I.4a)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"
 SEEDS = ROOT.parent / "shared" / "seeds"
 BUILD_DAY = dt.date(2026, 11, 22)
+
+
+def pytest_configure(config):
+    """Remembered verdicts (`build.memo`) and the LibreOffice profile template go to a cache of this run (and
+    the processes it starts), never the user's."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="qdgen-tests-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

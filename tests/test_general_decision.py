@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import docx
 
-from pipeline.build.stages import BuildOptions, build_cases, rank_sheet
+from pipeline.build.prepare import rank_sheet
+from pipeline.build.stages import BuildOptions, build_cases
 from tests.conftest import BUILD_DAY, CASES, ROOT
 
 KHEN_THUONG = CASES / "lang-son-2024-khen-thuong"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import docx
 
-from pipeline.build.stages import TEMPLATES, BuildOptions, build_cases
+from pipeline.build.stages import BuildOptions, build_cases
+from pipeline.kinds.base import BUNDLED_TEMPLATES as TEMPLATES
 from pipeline.ooxml.render import context_of, load_template
 from tests.conftest import BUILD_DAY, CASES
 
@@ -31,7 +32,8 @@ def test_template_syntax_and_xml_characters_in_inputs_render_literally(tmp_path,
 
 def test_template_variables_are_what_compose_produces():
     """Every name a template reads is a field of the record composed for it (no silent blanks)."""
-    from pipeline.build.stages import load_registry, prepare
+    from pipeline.build.options import load_registry
+    from pipeline.build.prepare import prepare
 
     registry = load_registry(BuildOptions(out=CASES))
     prepared = prepare(CASES / "lang-son-2023-issued", registry, BuildOptions(out=CASES, build_day=BUILD_DAY))
@@ -43,14 +45,14 @@ def test_template_variables_are_what_compose_produces():
 def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
     """Templates compiled once and inputs parsed once per process change nothing in the output, and
     neither does building in a process pool."""
-    from pipeline.build import stages as build
+    from pipeline.build import prepare
     from pipeline.ooxml import render
     cases = sorted(p for p in CASES.iterdir() if (p / "case.yaml").exists())
     options = BuildOptions(out=tmp_path / "warm", build_day=BUILD_DAY)
     build_cases(cases, BuildOptions(out=tmp_path / "first", build_day=BUILD_DAY))  # fills the caches
     warm = build_cases(cases, options, workers=1)
     render._compile.cache_clear()
-    build.PARSED.clear()
+    prepare.PARSED.clear()
     cold = build_cases(cases, BuildOptions(out=tmp_path / "cold", build_day=BUILD_DAY), workers=1)
     pooled = build_cases(cases * 1, BuildOptions(out=tmp_path / "pooled", build_day=BUILD_DAY), workers=2)
     assert {r.status for r in warm + cold} == {"built"}

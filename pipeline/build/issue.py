@@ -18,7 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
+from pipeline.build.options import BuildOptions, load_registry
+from pipeline.build.prepare import prepare
+from pipeline.build.stages import CaseResult, build_case
 from pipeline.domain.outdated import reasons
 from pipeline.domain.validate import validate_case
 from pipeline.inputs.casefile import write_number_and_date

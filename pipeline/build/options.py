@@ -1,7 +1,8 @@
 """What a run of the stages is asked to do (`BuildOptions`) and the registry it reads.
 
-Apart from `stages` so that the commands that only read the registry (`qdgen basis list|show`) do not
-import the stages, the decision kinds and what they render with.
+Apart from `stages` so that the commands that only read the registry (`qdgen basis list|show`) import
+neither the stages, the decision kinds and what they render with, nor (once it is remembered) the YAML
+reader and pydantic.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.domain.legal import Registry
-from pipeline.inputs.load import read_registry
+if TYPE_CHECKING:
+    from pipeline.domain.legal import Registry
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_REGISTRY = PROJECT / "legal_basis"
@@ -27,5 +29,19 @@ class BuildOptions:
 
 
 def load_registry(options: BuildOptions) -> Registry:
-    """The bundled registry plus any `--registry` folders (raises InputError)."""
-    return read_registry(options.registry_dirs)
+    """The bundled registry plus any `--registry` folders (raises InputError). Once read without a problem it
+    is remembered (`memo`): until one of its files changes, a command reads no YAML to know it."""
+    from pipeline.build import memo
+    from pipeline.domain.legal import Registry
+    from pipeline.records import LegalDocument, frozen_map
+
+    context = {"registries": [str(folder.absolute()) for folder in options.registry_dirs]}
+    remembered = memo.recall("registry", "registry", context)
+    if remembered is not None:
+        return Registry(frozen_map({entry["id"]: LegalDocument.from_json(entry) for entry in remembered["documents"]}))
+    from pipeline.inputs.registry import read_registry  # pydantic and the YAML reader: only when it is read
+
+    registry = read_registry(options.registry_dirs)
+    memo.remember("registry", "registry", context, (), options.registry_dirs,
+                  {"documents": [document.to_json() for document in registry.documents.values()]})
+    return registry

@@ -18,14 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import vn
-from pipeline.build.stages import BuildOptions, CaseResult, build_case, load_registry, prepare
+from pipeline.build.options import BuildOptions, load_registry
+from pipeline.build.prepare import prepare
+from pipeline.build.stages import CaseResult, build_case
 from pipeline.domain.legal import NOT_YET, REPLACED, Registry, basis_line, describe
 from pipeline.domain.units import CEASED
 from pipeline.domain.validate import check_day, validate_case
 from pipeline.inputs.agencies import read_agencies
 from pipeline.inputs.casefile import registry_entry_path, rewrite_legal_basis, write_registry_entry
-from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, case_file, default_executors, read_case
+from pipeline.inputs.load import DISTRICT_LEVEL_ENDS, default_executors, read_case
 from pipeline.inputs.units import bundled_units
+from pipeline.inputs.workspace import case_file
 from pipeline.problems import InputError, Location, Problem, errors
 from pipeline.records import Case, Item, PartialDate
 

@@ -22,7 +22,7 @@ from pipeline.problems import InputError, Location, Problem
 @json_option
 def rank(sheet: Path, criteria: Path | None, agencies: Path, index: str | None) -> Outcome:
     """Đọc, kiểm tra và xếp hạng một BẢNG_ĐIỂM (.xlsx); in bảng xếp hạng theo từng nhóm."""
-    from pipeline.build.stages import rank_sheet
+    from pipeline.build.prepare import rank_sheet
 
     ranking, problems = rank_sheet(index or ("par" if criteria else "sipas"), sheet, criteria, agencies)
     echo_problems(problems)

@@ -22,7 +22,9 @@ from pathlib import Path
 from pipeline.archive import store as archiving
 from pipeline.build import regenerate as regen
 from pipeline.build import stages
-from pipeline.build.stages import ISSUED_CHANGED, BuildStatus, CaseResult, build_cases, plan
+from pipeline.build.options import load_registry
+from pipeline.build.prepare import plan, rank_sheet
+from pipeline.build.stages import ISSUED_CHANGED, BuildStatus, CaseResult, build_cases
 from pipeline.check.docset import check_files
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import reasons
@@ -63,7 +65,7 @@ def registry(workspace: Workspace) -> Registry:
     with _registry_lock:
         if signature not in _registries:
             _registries.clear()
-            _registries[signature] = stages.load_registry(options)
+            _registries[signature] = load_registry(options)
         return _registries[signature]
 
 
@@ -246,7 +248,7 @@ def sheet_reports(workspace: Workspace, name: str) -> list[SheetReport]:
                 "web.sheet_missing", "Chưa có bảng điểm này.", Location(file=source.sheet),
                 "Tải bảng điểm đã điền lên ở mục Bảng điểm."),)))
             continue
-        ranking, problems = stages.rank_sheet(index, source.sheet, source.criteria, case.agencies)
+        ranking, problems = rank_sheet(index, source.sheet, source.criteria, case.agencies)
         reports.append(SheetReport(index, source.sheet.name, ranking, tuple(problems)))
     return reports
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from pipeline.inputs.load import CASE_FILE
+from pipeline.inputs.workspace import CASE_FILE
 from pipeline.web import actions, drafts
 from pipeline.web.app import Refused, api_user, context
 from pipeline.web.pages import DOCX_TYPE, upload_bytes

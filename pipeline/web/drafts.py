@@ -13,7 +13,8 @@ from pipeline import vn
 from pipeline.domain.legal import IN_FORCE, describe
 from pipeline.domain.validate import check_day
 from pipeline.inputs.casefile import _yaml
-from pipeline.inputs.load import CASE_FILE, read_case
+from pipeline.inputs.load import read_case
+from pipeline.inputs.workspace import CASE_FILE
 from pipeline.problems import InputError
 from pipeline.web import actions
 from pipeline.web.workspace import Workspace, files_in, write_new_file

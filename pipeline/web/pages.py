@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from pipeline.inputs.load import CASE_FILE
+from pipeline.inputs.workspace import CASE_FILE
 from pipeline.kinds.registry import kind_named, kinds
 from pipeline.problems import InputError, Problem
 from pipeline.web import actions, caseform, drafts

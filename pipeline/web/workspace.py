@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.options import BUNDLED_REGISTRY, BuildOptions
-from pipeline.inputs.load import CASE_FILE
+from pipeline.inputs.workspace import CASE_FILE
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")
 """A case name: lower-case ASCII letters, digits and dashes — never a path."""

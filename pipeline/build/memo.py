@@ -1,0 +1,131 @@
+"""Verdicts remembered per case: asked again about a case none of whose inputs changed, `validate` and `build`
+answer from what they found last time, without parsing anything (as Sphinx keeps its environment between
+builds, and ruff its findings per file content). The registry read without a problem is remembered the same
+way (`options.load_registry`).
+
+A verdict is remembered with everything it was computed from: the sha256 of every file read for it (the case,
+its wording and templates, the sheets, criteria set and agency list it names, every registry file, the units
+data and, for a build, the manifest of its output folder), the listing of every folder whose files were all
+read (a registry file added is a change), what produced it (the code, and the name and version of every
+installed library) and the command's context (the day, `--as-of`, the registries, the output folder). It is recalled
+only when all of these are the same now; anything else, or an entry that cannot be read, is a miss, and the
+command does its whole work. A file is hashed only when it is a regular file within `MAX_FILE_BYTES`.
+
+Entries are small JSON files under `$XDG_CACHE_HOME/qdgen/verdicts/` (by default `~/.cache/qdgen/verdicts/`),
+one per subject, command and context, each replaced atomically. Deleting the folder costs one full run per case.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger inputs are refused by their readers anyway (inputs/sources.py); they are never hashed here."""
+FOLDER_PATTERN = "*.yaml"
+"""The files of a folder read as a whole (a registry, the units data), as their readers find them."""
+
+
+def cache_folder() -> Path:
+    """Where verdicts are kept: `$XDG_CACHE_HOME/qdgen/verdicts`, else `~/.cache/qdgen/verdicts`."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "qdgen" / "verdicts"
+
+
+def recall(command: str, subject: Path | str, context: Mapping[str, Any]) -> dict | None:
+    """The verdict remembered for `subject` (a case file, or a name) under `command` and `context`, if nothing
+    it depends on changed."""
+    try:
+        entry = json.loads(_entry(command, subject, context).read_text(encoding="utf-8"))
+        if entry["producer"] != _environment() or entry["context"] != _plain(context):
+            return None
+        if any(digest(Path(path)) != sha for path, sha in entry["files"].items()):
+            return None
+        if any(listing(Path(folder)) != names for folder, names in entry["folders"].items()):
+            return None
+        return entry["verdict"]
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        return None
+
+
+def remember(command: str, subject: Path | str, context: Mapping[str, Any], files: Iterable[Path],
+             folders: Iterable[Path], verdict: dict) -> None:
+    """Keep `verdict` with the digests of `files` and of every file in `folders`, and the folders' listings, as
+    they are now. A file that
+    cannot be hashed keeps nothing (the next run does its whole work); a cache that cannot be written is
+    skipped: remembering is never what makes a command fail."""
+    listings = {folder: listing(folder) for folder in folders}
+    every_file = [*files, *(folder / name for folder, names in listings.items() for name in names or ())]
+    digests = {str(path.absolute()): digest(path) for path in every_file}
+    if None in digests.values():
+        return
+    entry = {"producer": _environment(), "context": _plain(context), "files": digests,
+             "folders": {str(folder.absolute()): names for folder, names in listings.items()}, "verdict": verdict}
+    try:
+        target = _entry(command, subject, context)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, staged = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # private to its owner
+    except (OSError, RuntimeError):
+        return
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(entry, out, ensure_ascii=False, sort_keys=True)
+        os.replace(staged, target)
+    except OSError:
+        Path(staged).unlink(missing_ok=True)
+
+
+def digest(path: Path) -> str | None:
+    """sha256 of a regular file within MAX_FILE_BYTES and where it really is (a file made a link to elsewhere
+    is a change: the case's reader may refuse it); `absent` for none; None for anything else (a folder, a
+    pipe, a device, a huge file), which is never remembered and never recalled."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+        return None
+    try:
+        return f"{hashlib.sha256(path.read_bytes()).hexdigest()} {os.path.realpath(path)}"
+    except OSError:
+        return None
+
+
+def listing(folder: Path) -> list[str] | None:
+    """The files a folder's reader reads, by relative path, in order; None when it is not a folder."""
+    if not folder.is_dir():
+        return None
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob(FOLDER_PATTERN))
+
+
+def _entry(command: str, subject: Path | str, context: Mapping[str, Any]) -> Path:
+    name = str(subject.resolve()) if isinstance(subject, Path) else subject
+    key = json.dumps([command, name, _plain(context)], ensure_ascii=False, sort_keys=True)
+    return cache_folder() / f"{command}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
+
+
+def _plain(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context as JSON keeps it (paths and dates as text)."""
+    return json.loads(json.dumps(dict(context), default=str, sort_keys=True))
+
+
+@functools.cache
+def _environment() -> str:
+    """The code (`provenance.code_digest`) and every distribution on sys.path by name and version (its
+    `name-version.dist-info` folder): an upgrade of any library is a change, not only of those that shape a
+    .docx (which `provenance.producer` names, at the cost of importing importlib.metadata)."""
+    from pipeline.outputs.provenance import PACKAGE, code_digest
+
+    installed = sorted(name for folder in sys.path if os.path.isdir(folder)
+                       for name in os.listdir(folder) if name.endswith(".dist-info"))
+    return hashlib.sha256("\n".join([code_digest(PACKAGE), *installed]).encode("utf-8")).hexdigest()

@@ -1,0 +1,123 @@
+"""One case read, checked and composed: load → validate → gather → compose, nothing written.
+
+`plan` reads the case and fingerprints its inputs (enough to tell whether a build is up to date); `prepare`
+goes on to check it and compose the decision. What differs between kinds is the kind's (`pipeline/kinds/`).
+`stages` runs this for each case of a batch; `issue` and `regenerate` call it directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.build.options import BuildOptions
+from pipeline.domain.legal import Registry
+from pipeline.domain.outdated import CitedStatus, cited_statuses, fingerprints
+from pipeline.domain.validate import check_day, validate_case
+from pipeline.inputs.cache import ParsedFiles, file_digest
+from pipeline.inputs.load import read_case
+from pipeline.inputs.sources import read_yaml
+from pipeline.inputs.units import BUNDLED_UNITS, bundled_units
+from pipeline.kinds.base import Kind
+from pipeline.kinds.compose import wording_problems
+from pipeline.kinds.registry import kind_named
+from pipeline.problems import InputError, Problem, errors
+from pipeline.records import Case, Decision, ScoreSource
+
+PARSED = ParsedFiles()
+"""Criteria sets and agency lists parsed once per process (a batch shares them); `PARSED.clear()` empties it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A case read and fingerprinted, nothing else: enough to tell whether its outputs are up to date."""
+
+    case: Case
+    kind: Kind
+    day: dt.date  # the day its citations must be in force
+    fingerprints: Mapping[str, str]
+    statuses: tuple[CitedStatus, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A case loaded and checked, with everything needed to render it.
+
+    `decision` is None when the case has errors (then `problems` holds them).
+    """
+
+    case: Case
+    decision: Decision | None
+    fingerprints: Mapping[str, str]
+    statuses: tuple[CitedStatus, ...]
+    problems: tuple[Problem, ...]
+    annex_agencies: Mapping[str, Sequence[str]]
+
+
+def plan(path: Path, registry: Registry, options: BuildOptions, *, fingerprinted: bool = True) -> Planned:
+    """Read the case file and hash every input it names (without parsing them): the fingerprints a
+    previous build is compared with (none when not `fingerprinted`: `validate` compares with nothing).
+    Raises InputError when the case file cannot be read."""
+    loaded = read_case(path)
+    case = loaded.case
+    kind = kind_named(case.template)
+    day = check_day(case, options.build_day, options.as_of)
+    statuses = cited_statuses(case, registry, registry.as_of(day))
+    if not fingerprinted:
+        return Planned(case, kind, day, {}, statuses)
+    from pipeline.outputs.provenance import producer  # what produced a build: only a build compares it
+
+    return Planned(case, kind, day, fingerprints(input_digests(kind, case, loaded.digest), statuses, producer()),
+                   statuses)
+
+
+def input_digests(kind: Kind, case: Case, case_digest: str) -> dict[str, str]:
+    """sha256 of every file a case's outputs depend on, by role (`sheet:par`, `template:…`)."""
+    files = {"wording": kind.wording_file, f"template:{kind.name}": kind.template_file, **kind.inputs(case)}
+    return {"case": case_digest, **{role: file_digest(path) for role, path in files.items()}}
+
+
+def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared:
+    """Load, validate, gather and compose one case; raises InputError when it cannot even be read."""
+    return prepare_planned(plan(path, registry, options), registry)
+
+
+def prepare_planned(planned: Planned, registry: Registry) -> Prepared:
+    case, kind = planned.case, planned.kind
+    problems = [*validate_case(case, registry, planned.day, bundled_units()), *kind.checks(case)]
+    try:
+        wording = PARSED.read(read_yaml, kind.wording_file).data
+    except InputError as exc:
+        wording = {}
+        problems.extend(exc.problems)
+    problems.extend(wording_problems(case, wording, kind.placeholders))
+    gathered, found = kind.gather(case, PARSED)
+    problems.extend(found)
+    if errors(problems):
+        return Prepared(case, None, planned.fingerprints, planned.statuses, tuple(problems), {})
+    decision = kind.compose(case, registry, wording, gathered)
+    return Prepared(case, decision, planned.fingerprints, planned.statuses, tuple(problems),
+                    kind.annex_agencies(decision, gathered))
+
+
+def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path) -> tuple[Any, list[Problem]]:
+    """One score sheet read, checked and ranked on its own (`qdgen rank`): (ranking or None, problems)."""
+    from pipeline.inputs.agencies import read_agencies
+    from pipeline.kinds.cong_bo_chi_so import rank_index
+
+    try:
+        return rank_index(index, ScoreSource(index, sheet, criteria), read_agencies(agencies), PARSED)
+    except InputError as exc:
+        return None, list(exc.problems)
+
+
+def dependencies(planned: Planned, options: BuildOptions) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """What a case's verdict was computed from, for `memo`: its files (the case, its wording and template,
+    the files its kind reads) and the folders read whole (the registries, the units data)."""
+    kind, case = planned.kind, planned.case
+    files = (case.path, kind.wording_file, kind.template_file,
+             *(path for path in kind.inputs(case).values() if path is not None))
+    return files, (*options.registry_dirs, BUNDLED_UNITS)

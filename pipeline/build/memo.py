@@ -121,11 +121,11 @@ def _plain(context: Mapping[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _environment() -> str:
-    """The code (`provenance.code_digest`) and every distribution on sys.path by name and version (its
+    """The code (`provenance.own_code`) and every distribution on sys.path by name and version (its
     `name-version.dist-info` folder): an upgrade of any library is a change, not only of those that shape a
     .docx (which `provenance.producer` names, at the cost of importing importlib.metadata)."""
-    from pipeline.outputs.provenance import PACKAGE, code_digest
+    from pipeline.outputs.provenance import own_code
 
     installed = sorted(name for folder in sys.path if os.path.isdir(folder)
                        for name in os.listdir(folder) if name.endswith(".dist-info"))
-    return hashlib.sha256("\n".join([code_digest(PACKAGE), *installed]).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join([own_code(), *installed]).encode("utf-8")).hexdigest()

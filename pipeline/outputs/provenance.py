@@ -22,8 +22,14 @@ LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml")
 def producer() -> dict[str, str]:
     """`generator` (the version), `code` (sha256 of the package's .py sources, by path) and `library:<name>`
     (each installed version); computed once per process."""
-    return {"generator": __version__, "code": code_digest(PACKAGE),
+    return {"generator": __version__, "code": own_code(),
             **{f"library:{name}": _version(name) for name in LIBRARIES}}
+
+
+@functools.cache
+def own_code() -> str:
+    """`code_digest` of this package, computed once per process (the build and `build.memo` both need it)."""
+    return code_digest(PACKAGE)
 
 
 def code_digest(package: Path) -> str:

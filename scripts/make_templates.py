@@ -36,6 +36,7 @@ from docx_parts import (
     row_flags,
     save,
     set_table_geometry,
+    spanning_cell,
 )
 
 from pipeline.nd30 import figures
@@ -276,26 +277,32 @@ def annex_template() -> Document:
     para(doc, "{%p endif %}", CAPTION_SIZE, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # rendering fits every column to the text it holds (pipeline/ooxml/table_fit.py): these are placeholders.
+    # The note (once, under the last table) is the table's last row, borderless and spanning it, and the last
+    # agency's row keeps with it: a page never holds the note alone, whatever the number of rows (LibreOffice
+    # keeps a row with the next row of its table, never the last row with a paragraph after the table).
     widths = (700, 3300, 100, available - 4200, 100)
-    table = doc.add_table(rows=4, cols=len(widths))
+    table = doc.add_table(rows=8, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     set_table_geometry(table, widths)
-    header, loop_start, row, loop_end = table.rows
+    header, loop_start, row, loop_end, tail_start, last_row, note_row, tail_end = table.rows
     for cell, text in zip(header.cells, ("{{ t.columns[0] }}", "{{ t.columns[1] }}", "{%tc for c in t.columns[2:] %}",
                                          "{{ c }}", "{%tc endfor %}")):
         _cell(cell, text, bold=True)
-    for cell, text, align in zip(row.cells, ("{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:] %}", "{{ v }}",
-                                             "{%tc endfor %}"), (CENTER, LEFT, CENTER, CENTER, CENTER)):
-        _cell(cell, text, align=align)
-    for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
+    for data_row, keep_next in ((row, False), (last_row, True)):
+        for cell, text, align in zip(data_row.cells, ("{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:] %}",
+                                                      "{{ v }}", "{%tc endfor %}"), (CENTER, LEFT, CENTER, CENTER, CENTER)):
+            _cell(cell, text, align=align, keep_next=keep_next)
+        row_flags(data_row, repeat=False)
+    for loop_row, text in ((loop_start, "{%tr for r in (t.rows[:-1] if t.note else t.rows) %}"),
+                           (loop_end, "{%tr endfor %}"), (tail_start, "{%tr for r in (t.rows[-1:] if t.note else ()) %}"),
+                           (tail_end, "{%tr endfor %}")):
         for position, cell in enumerate(loop_row.cells):
             _cell(cell, text if position == 0 else "")
     row_flags(header, repeat=True)
-    row_flags(row, repeat=False)
-    para(doc, "{%p if t.note %}", TABLE_NOTE_SIZE, align=LEFT)  # the note once, under the last table
-    para(doc, "{{ t.note }}", TABLE_NOTE_SIZE, italic=True, align=JUSTIFY, before=120,
+    note = spanning_cell(note_row)
+    para(note, "{{ t.note }}", TABLE_NOTE_SIZE, italic=True, align=JUSTIFY, before=120,
          indent=figures.FIRST_LINE_INDENTS[0].twips)
-    para(doc, "{%p endif %}", TABLE_NOTE_SIZE, align=LEFT)
+    row_flags(note_row, repeat=False)
     para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
     return doc
 
@@ -363,11 +370,13 @@ def _table_styles(doc: Document) -> None:
     heading.font.bold = True
 
 
-def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
+def _cell(cell, text: str, bold: bool = False, align=CENTER, keep_next: bool = False) -> None:
     for paragraph in list(cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
     paragraph = cell.add_paragraph(style=TABLE_HEADING if bold else TABLE_TEXT)
     paragraph.alignment = align
+    if keep_next:
+        paragraph.paragraph_format.keep_with_next = True
     if text:
         paragraph.add_run(text)
 

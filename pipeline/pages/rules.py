@@ -205,9 +205,13 @@ def _placements_in_order(laid: Laid, paragraphs: Sequence[Paragraph], skippable:
 
 
 def _no_thin_page(laid: Laid) -> Iterator[Problem]:
-    """LAYOUT-06: no page that is blank, holds one line only, or only a note."""
-    notes = [p for p in laid.inspected.document.paragraphs if p.cell is None and _NOTE.match(p.text.strip())]
+    """LAYOUT-06: no page that is blank, holds one line only, or only a note (the lines of a table's repeated
+    header row, all of whose words are the header's, do not count as content: a note that is a table's last
+    row is set under it)."""
+    notes = [p for p in laid.inspected.document.paragraphs if _NOTE.match(p.text.strip())]
     note_lines = {id(placed.line) for p in notes for placed in _lines_of(laid, p)}
+    header_words = {word for table in _tables(laid) if table.rows and table.rows[0].repeats
+                    for cell in table.rows[0].cells for p in _texts(cell.blocks) for word in words_of(p.text)}
     for page in laid.pages:
         lines = content_lines(page)
         if not lines:
@@ -215,8 +219,10 @@ def _no_thin_page(laid: Laid) -> Iterator[Problem]:
         elif len(laid.pages) > 1 and len(lines) == 1:
             yield _problem(laid, "LAYOUT-06", f"trang chỉ có một dòng «{lines[0].text}»", page.number,
                            lines[0].text)
-        elif all(id(line) in note_lines for line in lines):
-            yield _problem(laid, "LAYOUT-06", "trang chỉ có ghi chú", page.number, lines[0].text)
+        elif any(id(line) in note_lines for line in lines) and all(
+                id(line) in note_lines or set(line.words) <= header_words for line in lines):
+            note = next(line for line in lines if id(line) in note_lines)
+            yield _problem(laid, "LAYOUT-06", "trang chỉ có ghi chú", page.number, note.text)
 
 
 def _page_numbers(laid: Laid) -> Iterator[Problem]:

@@ -1,0 +1,108 @@
+"""Annex layout that holds on any number of rows: the last agency group's table grows one row at a time across
+several page boundaries, every variant is rendered as a build renders it, laid out by LibreOffice in one batch
+and must pass every page rule — in particular the note under the table never stands alone on a page.
+
+Two series from the 2025 fixture (65 communes): the PAR annex (15 columns) with its first group whole and the
+communes' table cut to n rows, and the SIPAS annex (9 columns) with the communes' table alone, cut to n rows;
+the two start their last table at different heights of a page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+
+import pytest
+
+from pipeline.build.options import BuildOptions, load_registry
+from pipeline.build.stages import prepare, render_documents
+from pipeline.pages.check import check_pages
+from pipeline.pages.locate import locate
+from pipeline.records import Annex, AnnexTable
+from tests.conftest import BUILD_DAY, CASES
+
+ROWS = range(1, 46)  # rows of the last table: from under a heading to past the end of a third page
+LOOSE = range(1, 16)  # PAR variants also laid out without the last row kept with the note: the first boundary
+
+
+def _cut(table: AnnexTable, rows: int) -> AnnexTable:
+    return dataclasses.replace(table, rows=table.rows[:rows])
+
+
+def _variants(annexes: tuple[Annex, ...]) -> dict[str, Annex]:
+    par = next(annex for annex in annexes if annex.key.endswith("-par"))
+    sipas = next(annex for annex in annexes if annex.key.endswith("-sipas"))
+    variants = {}
+    for rows in ROWS:
+        variants[f"par-{rows:02d}"] = dataclasses.replace(
+            par, key=f"par-{rows:02d}", tables=(*par.tables[:-1], _cut(par.tables[-1], rows)))
+        variants[f"sipas-{rows:02d}"] = dataclasses.replace(
+            sipas, key=f"sipas-{rows:02d}", tables=(_cut(sipas.tables[-1], rows),))
+    return variants
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("annex-boundaries")
+    options = BuildOptions(out=folder, build_day=BUILD_DAY)
+    decision = prepare(CASES / "lang-son-2025-sipas-par", load_registry(options), options).decision
+    variants = _variants(decision.annexes)
+    documents = render_documents(dataclasses.replace(decision, annexes=tuple(variants.values())))
+    paths = []
+    for name in variants:
+        path = folder / f"{name}.docx"
+        path.write_bytes(documents[path.name][1])
+        paths.append(path)
+        if name.startswith("par") and int(name[-2:]) in LOOSE:
+            paths.append(folder / f"loose-{name}.docx")
+            paths[-1].write_bytes(_last_row_loose(documents[path.name][1]))
+    return variants, {result.path.stem: result for result in check_pages(paths)}
+
+
+def _last_row_loose(docx: bytes) -> bytes:
+    """The annex as it was before the note kept its last row: no row of a table keeps with the next."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["word/document.xml"] = re.sub(rb"<w:tbl>.*?</w:tbl>", lambda table: table.group().replace(
+        b"<w:keepNext/>", b""), parts["word/document.xml"], flags=re.DOTALL)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_the_last_table_grows_across_at_least_two_page_boundaries(findings):
+    _, findings = findings
+    for series in ("par", "sipas"):
+        pages = [len(findings[f"{series}-{rows:02d}"].pages) for rows in ROWS]
+        assert pages == sorted(pages) and pages[-1] - pages[0] >= 2, (series, pages)
+
+
+def test_every_annex_variant_passes_every_page_rule(findings):
+    _, findings = findings
+    failed = {name: [f"{p.code} {p.message}" for p in result.problems]
+              for name, result in findings.items() if result.problems and not name.startswith("loose")}
+    assert not failed, "\n".join(f"{name}: {problems}" for name, problems in sorted(failed.items()))
+
+
+def test_the_note_shares_its_page_with_the_last_row(findings):
+    """What LAYOUT-06 guards, stated on the variants themselves: the last agency's row is set on the page
+    where the note starts."""
+    variants, findings = findings
+    for name, annex in variants.items():
+        table, pages = annex.tables[-1], findings[name].pages
+        last_row = locate(pages, table.rows[-1][1], skippable=3 * len(table.columns))
+        note = locate(pages, table.note.rstrip(" ./") + "./.")  # as a build ends the annex
+        assert last_row and note and last_row[0].page == note[0].page, name
+
+
+def test_a_note_row_left_alone_under_the_repeated_header_is_caught(findings):
+    """Without the last row kept with it, the note row falls alone on a page for some row counts, under the
+    repeated header: LAYOUT-06 says so, and says nothing else is wrong."""
+    _, findings = findings
+    caught = {name: {p.code for p in result.problems} for name, result in findings.items()
+              if name.startswith("loose") and result.problems}
+    assert caught and set().union(*caught.values()) == {"LAYOUT-06"}, caught

@@ -1,10 +1,12 @@
-"""Annex layout that holds on any number of rows: the last agency group's table grows one row at a time across
-several page boundaries, every variant is rendered as a build renders it, laid out by LibreOffice in one batch
-and must pass every page rule — in particular the note under the table never stands alone on a page.
+"""Tables that hold on any number of rows: an annex's last table and a criteria set's table grow one row at a
+time across page boundaries, every variant is rendered as a build renders it, laid out by LibreOffice in one
+batch and must pass every page rule; the note or summary under a table never leaves its last row.
 
-Two series from the 2025 fixture (65 communes): the PAR annex (15 columns) with its first group whole and the
-communes' table cut to n rows, and the SIPAS annex (9 columns) with the communes' table alone, cut to n rows;
-the two start their last table at different heights of a page.
+Three series: from the 2025 fixture (65 communes), the PAR annex (15 columns) with its first group whole and
+the communes' table cut to 1 … 45 rows, and the SIPAS annex (9 columns) with the communes' table alone, cut
+the same way (the two start their last table at different heights of a page; each crosses three page
+boundaries); from the 2019 fixture, the criteria set (Bộ tiêu chí, portrait) with its first table alone, cut
+to 20 … 35 and 70 … 85 rows (around two boundaries).
 """
 
 from __future__ import annotations
@@ -20,26 +22,34 @@ from pipeline.build.options import BuildOptions, load_registry
 from pipeline.build.stages import prepare, render_documents
 from pipeline.pages.check import check_pages
 from pipeline.pages.locate import locate
-from pipeline.records import Annex, AnnexTable
+from pipeline.records import Annex, Attachment
 from tests.conftest import BUILD_DAY, CASES
 
-ROWS = range(1, 46)  # rows of the last table: from under a heading to past the end of a third page
+ROWS = range(1, 46)  # rows of an annex's last table: from under a heading to past the end of a fourth page
+CRITERIA_ROWS = (*range(20, 36), *range(70, 86))  # the criteria set's rows, a row at a time around the end
+# of its first page and of its second
 LOOSE = range(1, 16)  # PAR variants also laid out without the last row kept with the note: the first boundary
 
 
-def _cut(table: AnnexTable, rows: int) -> AnnexTable:
+def _cut(table, rows: int):
     return dataclasses.replace(table, rows=table.rows[:rows])
 
 
-def _variants(annexes: tuple[Annex, ...]) -> dict[str, Annex]:
+def _variants(options: BuildOptions) -> dict[str, Annex | Attachment]:
+    registry = load_registry(options)
+    annexes = prepare(CASES / "lang-son-2025-sipas-par", registry, options).decision.annexes
     par = next(annex for annex in annexes if annex.key.endswith("-par"))
     sipas = next(annex for annex in annexes if annex.key.endswith("-sipas"))
-    variants = {}
+    variants: dict[str, Annex | Attachment] = {}
     for rows in ROWS:
         variants[f"par-{rows:02d}"] = dataclasses.replace(
             par, key=f"par-{rows:02d}", tables=(*par.tables[:-1], _cut(par.tables[-1], rows)))
         variants[f"sipas-{rows:02d}"] = dataclasses.replace(
             sipas, key=f"sipas-{rows:02d}", tables=(_cut(sipas.tables[-1], rows),))
+    [criteria] = prepare(CASES / "lang-son-2019-bo-tieu-chi", registry, options).decision.attachments
+    for rows in CRITERIA_ROWS:
+        variants[f"criteria-{rows:02d}"] = dataclasses.replace(
+            criteria, key=f"criteria-{rows:02d}", tables=(_cut(criteria.tables[0], rows),))
     return variants
 
 
@@ -47,9 +57,15 @@ def _variants(annexes: tuple[Annex, ...]) -> dict[str, Annex]:
 def findings(tmp_path_factory):
     folder = tmp_path_factory.mktemp("annex-boundaries")
     options = BuildOptions(out=folder, build_day=BUILD_DAY)
-    decision = prepare(CASES / "lang-son-2025-sipas-par", load_registry(options), options).decision
-    variants = _variants(decision.annexes)
-    documents = render_documents(dataclasses.replace(decision, annexes=tuple(variants.values())))
+    variants = _variants(options)
+    documents = {}
+    for kind, template in ((Annex, "cong-bo-chi-so"), (Attachment, "ban-hanh-bo-tieu-chi")):
+        decision = prepare(CASES / ("lang-son-2025-sipas-par" if kind is Annex else "lang-son-2019-bo-tieu-chi"),
+                           load_registry(options), options).decision
+        assert decision.template == template
+        field = "annexes" if kind is Annex else "attachments"
+        documents |= render_documents(dataclasses.replace(decision, **{field: tuple(
+            variant for variant in variants.values() if isinstance(variant, kind))}))
     paths = []
     for name in variants:
         path = folder / f"{name}.docx"
@@ -76,8 +92,8 @@ def _last_row_loose(docx: bytes) -> bytes:
 
 def test_the_last_table_grows_across_at_least_two_page_boundaries(findings):
     _, findings = findings
-    for series in ("par", "sipas"):
-        pages = [len(findings[f"{series}-{rows:02d}"].pages) for rows in ROWS]
+    for series, rows in (("par", ROWS), ("sipas", ROWS), ("criteria", CRITERIA_ROWS)):
+        pages = [len(findings[f"{series}-{count:02d}"].pages) for count in rows]
         assert pages == sorted(pages) and pages[-1] - pages[0] >= 2, (series, pages)
 
 
@@ -89,14 +105,18 @@ def test_every_annex_variant_passes_every_page_rule(findings):
 
 
 def test_the_note_shares_its_page_with_the_last_row(findings):
-    """What LAYOUT-06 guards, stated on the variants themselves: the last agency's row is set on the page
-    where the note starts."""
+    """What LAYOUT-06 guards, stated on the variants themselves: the last row's name (an agency, a criterion)
+    is set on the page where the note or the summary under the table starts."""
     variants, findings = findings
-    for name, annex in variants.items():
-        table, pages = annex.tables[-1], findings[name].pages
-        last_row = locate(pages, table.rows[-1][1], skippable=3 * len(table.columns))
-        note = locate(pages, table.note.rstrip(" ./") + "./.")  # as a build ends the annex
-        assert last_row and note and last_row[0].page == note[0].page, name
+    for name, document in variants.items():
+        table, pages = document.tables[-1], findings[name].pages
+        if isinstance(document, Annex):
+            last, note, columns = table.rows[-1][1], table.note, len(table.columns)
+        else:
+            last, note, columns = table.rows[-1].text, table.summary, 3
+        last_row = locate(pages, last, skippable=3 * columns)
+        under = locate(pages, note.rstrip(" ./") + "./." if isinstance(document, Annex) else note)  # as built
+        assert last_row and under and last_row[-1].page == under[0].page, name
 
 
 def test_a_note_row_left_alone_under_the_repeated_header_is_caught(findings):

@@ -118,15 +118,19 @@ def number_on_first_page(root):
         marker.getparent().remove(marker)
 
 
-def year_alone(root):
+def year_alone(root, broken_before: str = "năm\u00a02023"):
     """A line break typed before «năm 2023»: the trích yếu's last line holds the year alone."""
     text = next(t for t in root.iter(_w("t")) if t.text and t.text.endswith("năm\u00a02023"))
-    head, _, _ = text.text.rpartition("năm")
-    text.text = head.rstrip("\u00a0 ")
+    text.text = text.text.removesuffix(broken_before).rstrip("\u00a0 ")
     text.addnext(etree.Element(_w("br")))
-    year = etree.Element(_w("t"))
-    year.text = "năm\u00a02023"
-    text.getnext().addnext(year)
+    rest = etree.Element(_w("t"))
+    rest.text = broken_before
+    text.getnext().addnext(rest)
+
+
+def year_parted(root):
+    """A line break typed between «năm» and «2023»."""
+    year_alone(root, broken_before="2023")
 
 
 PLANTED = {
@@ -152,7 +156,7 @@ def laid_out(built, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     fixtures = sorted(built.glob("*/*.docx"))
     planted = {rule: _mutated(built / FIXTURE / name, folder / f"{rule}.docx", change)
-               for rule, (name, change) in PLANTED.items()}
+               for rule, (name, change) in (*PLANTED.items(), ("year-parted", ("quyet-dinh.docx", year_parted)))}
     results = {(result.path.relative_to(built).as_posix() if result.path.is_relative_to(built) else
                 result.path.name): result for result in check_pages([*fixtures, *planted.values()])}
     return {name: {problem.code for problem in result.problems} for name, result in results.items()}, results
@@ -191,3 +195,9 @@ def test_a_finding_names_the_page_and_the_text(laid_out):
     problem = next(p for p in results["LAYOUT-03.docx"].problems if p.code == "LAYOUT-03")
     assert problem.message.startswith("Trang 1:") and "«QUYẾT ĐỊNH:»" in problem.message
     assert problem.location.excerpt == "QUYẾT ĐỊNH:"
+
+
+def test_a_year_parted_from_its_word_is_named(laid_out):
+    _, results = laid_out
+    messages = [p.message for p in results["year-parted.docx"].problems if p.code == "LAYOUT-08"]
+    assert any("tách «năm» khỏi số năm «2023»" in message for message in messages), messages

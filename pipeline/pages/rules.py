@@ -252,19 +252,19 @@ def _text_centre(laid: Laid, page: Page) -> float:
 def _subject_lines(laid: Laid) -> Iterator[Problem]:
     """LAYOUT-08: the trích yếu, once laid out, does not end on a line holding one word or «năm YYYY» alone,
     nor set «năm» at the end of a line and its year at the start of the next."""
-    subject = laid.inspected.layout.subject
-    lines = [placed for paragraph in subject for placed in _lines_of(laid, paragraph)]
+    lines = [(paragraph, placed) for paragraph in laid.inspected.layout.subject
+             for placed in _lines_of(laid, paragraph)]
     if len(lines) < 2:
         return
-    last = lines[-1]
+    paragraph, last = lines[-1]
     if len(last.line.words) == 1 or (len(last.line.words) == 2 and _year_split(*last.line.words)):
         yield _problem(laid, "LAYOUT-08", f"dòng cuối của trích yếu chỉ có «{last.line.text}»", last.page,
-                       last.line.text, subject[-1])
-    for upper, lower in itertools.pairwise(lines):
+                       last.line.text, paragraph)
+    for (_, upper), (paragraph, lower) in itertools.pairwise(lines):
         if _year_split(upper.line.words[-1], lower.line.words[0]):
             yield _problem(laid, "LAYOUT-08", f"trích yếu tách «{upper.line.words[-1]}» khỏi số năm "
                            f"«{lower.line.words[0]}» ở dòng sau", lower.page, f"{upper.line.text} / {lower.line.text}",
-                           subject[0])
+                           paragraph)
 
 
 def _year_split(word: str, following: str) -> bool:

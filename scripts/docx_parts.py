@@ -1,6 +1,7 @@
 """python-docx helpers for `make_templates.py`: schema order of property elements, borderless and fixed-width
-tables, table rows that repeat and do not split, and the clean-up before a template is saved (spaces kept,
-unused styles and the Word 2010 styles part dropped). Nothing here knows the decree's figures."""
+tables, a row merged into one borderless cell, table rows that repeat and do not split, and the clean-up
+before a template is saved (spaces kept, unused styles and the Word 2010 styles part dropped). Nothing here
+knows the decree's figures."""
 
 from __future__ import annotations
 
@@ -79,6 +80,29 @@ def set_table_geometry(table, widths: tuple[int, ...], indent: int = 0) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths):
             cell.width = Twips(w)
+
+
+def spanning_cell(row):
+    """The row's cells merged into one without borders or side padding (a note that belongs to the table),
+    emptied of paragraphs."""
+    cell = row.cells[0].merge(row.cells[-1])
+    for paragraph in list(cell.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tc_pr.append(borders)
+    tc_pr.append(margins)
+    return cell
 
 
 def row_flags(row, repeat: bool) -> None:

@@ -36,6 +36,7 @@ from docx_parts import (
     row_flags,
     save,
     set_table_geometry,
+    spanning_cell,
 )
 
 from pipeline.nd30 import figures
@@ -276,26 +277,14 @@ def annex_template() -> Document:
     para(doc, "{%p endif %}", CAPTION_SIZE, align=LEFT)
     # STT | name | one column per value: the value cell repeats ({%tc %}) and the rows repeat ({%tr %});
     # rendering fits every column to the text it holds (pipeline/ooxml/table_fit.py): these are placeholders.
-    widths = (700, 3300, 100, available - 4200, 100)
-    table = doc.add_table(rows=4, cols=len(widths))
-    table.style = doc.styles["Table Grid"]
-    set_table_geometry(table, widths)
-    header, loop_start, row, loop_end = table.rows
-    for cell, text in zip(header.cells, ("{{ t.columns[0] }}", "{{ t.columns[1] }}", "{%tc for c in t.columns[2:] %}",
-                                         "{{ c }}", "{%tc endfor %}")):
-        _cell(cell, text, bold=True)
-    for cell, text, align in zip(row.cells, ("{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:] %}", "{{ v }}",
-                                             "{%tc endfor %}"), (CENTER, LEFT, CENTER, CENTER, CENTER)):
-        _cell(cell, text, align=align)
-    for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
-        for position, cell in enumerate(loop_row.cells):
-            _cell(cell, text if position == 0 else "")
-    row_flags(header, repeat=True)
-    row_flags(row, repeat=False)
-    para(doc, "{%p if t.note %}", TABLE_NOTE_SIZE, align=LEFT)  # the note once, under the last table
-    para(doc, "{{ t.note }}", TABLE_NOTE_SIZE, italic=True, align=JUSTIFY, before=120,
-         indent=figures.FIRST_LINE_INDENTS[0].twips)
-    para(doc, "{%p endif %}", TABLE_NOTE_SIZE, align=LEFT)
+    def agency(row, keep_next: bool) -> None:
+        for cell, text, align in zip(row.cells, ("{{ r[0] }}", "{{ r[1] }}", "{%tc for v in r[2:] %}", "{{ v }}",
+                                                 "{%tc endfor %}"), (CENTER, LEFT, CENTER, CENTER, CENTER)):
+            _cell(cell, text, align=align, keep_next=keep_next)
+
+    headings = ("{{ t.columns[0] }}", "{{ t.columns[1] }}", "{%tc for c in t.columns[2:] %}", "{{ c }}",
+                "{%tc endfor %}")
+    _data_table(doc, (700, 3300, 100, available - 4200, 100), headings, agency, "t.note", TABLE_NOTE_SIZE)
     para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
     return doc
 
@@ -317,34 +306,50 @@ def attachment_template() -> Document:
     rule(doc, 2600, _text_width(landscape=False))
     para(doc, "{%p for t in attachment.tables %}", CAPTION_SIZE, align=LEFT)
     para(doc, "{{ t.heading }}", CAPTION_SIZE, bold=True, align=LEFT, before=240, after=120, keep_next=True)
-    widths = (1000, 6287, 1500)
-    table = doc.add_table(rows=4, cols=3)
-    table.style = doc.styles["Table Grid"]
-    set_table_geometry(table, widths)
-    head, loop_start, row, loop_end = table.rows
-    for cell, text in zip(head.cells, ("Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa")):
-        _cell(cell, text, bold=True)
-    _cell(row.cells[0], "{{ r.code }}")
-    text_cell = row.cells[1]
-    for paragraph in list(text_cell.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    para(text_cell, "{%p if r.level <= 1 %}", CELL_SIZE, align=LEFT)
-    para(text_cell, "{{ r.text }}", CELL_SIZE, bold=True, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p elif r.level == 3 %}", CELL_SIZE, align=LEFT)
-    para(text_cell, "{{ r.text }}", CELL_SIZE, italic=True, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p else %}", CELL_SIZE, align=LEFT)
-    para(text_cell, "{{ r.text }}", CELL_SIZE, align=LEFT, before=40, after=40)
-    para(text_cell, "{%p endif %}", CELL_SIZE, align=LEFT)
-    _cell(row.cells[2], "{{ r.points }}")
-    for loop_row, text in ((loop_start, "{%tr for r in t.rows %}"), (loop_end, "{%tr endfor %}")):
-        for position, cell in enumerate(loop_row.cells):
-            _cell(cell, text if position == 0 else "")
-    row_flags(head, repeat=True)
-    row_flags(row, repeat=False)
-    indent = figures.FIRST_LINE_INDENTS[0].twips
-    para(doc, "{{ t.summary }}", CAPTION_SIZE, italic=True, align=JUSTIFY, before=120, indent=indent)
+    def criterion(row, keep_next: bool) -> None:
+        _cell(row.cells[0], "{{ r.code }}", keep_next=keep_next)
+        text_cell = row.cells[1]
+        for paragraph in list(text_cell.paragraphs):
+            paragraph._p.getparent().remove(paragraph._p)
+        for text, bold, italic in (("{%p if r.level <= 1 %}", False, False), ("{{ r.text }}", True, False),
+                                   ("{%p elif r.level == 3 %}", False, False), ("{{ r.text }}", False, True),
+                                   ("{%p else %}", False, False), ("{{ r.text }}", False, False),
+                                   ("{%p endif %}", False, False)):
+            spaced = 40 if text == "{{ r.text }}" else 0
+            para(text_cell, text, CELL_SIZE, bold=bold, italic=italic, align=LEFT, before=spaced, after=spaced,
+                 keep_next=keep_next)
+        _cell(row.cells[2], "{{ r.points }}", keep_next=keep_next)
+
+    headings = ("Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa")
+    _data_table(doc, (1000, 6287, 1500), headings, criterion, "t.summary", CAPTION_SIZE)  # summary with its table
     para(doc, "{%p endfor %}", CAPTION_SIZE, align=LEFT)
     return doc
+
+
+def _data_table(doc: Document, widths: tuple[int, ...], headings: tuple[str, ...], fill, note: str, size: Pt) -> None:
+    """A table of `t`: its header row repeated on every page, the rows of `t.rows` ({%tr %}), then the last of
+    them again, kept with the next row, and the `note` (a summary, a Ghi chú) as the table's last row, one cell
+    across it without borders. A page never holds the note without a row of its table, whatever the number of
+    rows: LibreOffice keeps a row with the next row of its table, never a table's last row with a paragraph
+    after the table. `fill(row, keep_next)` writes one row's cells; a table without a note has its rows only."""
+    table = doc.add_table(rows=8, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    set_table_geometry(table, widths)
+    for cell, text in zip(table.rows[0].cells, headings):
+        _cell(cell, text, bold=True)
+    row_flags(table.rows[0], repeat=True)
+    loop_start, row, loop_end, tail_start, last_row, note_row, tail_end = table.rows[1:]
+    for loop_row, text in ((loop_start, f"{{%tr for r in (t.rows[:-1] if {note} else t.rows) %}}"),
+                           (loop_end, "{%tr endfor %}"), (tail_start, f"{{%tr for r in (t.rows[-1:] if {note} else ()) %}}"),
+                           (tail_end, "{%tr endfor %}")):
+        for position, cell in enumerate(loop_row.cells):
+            _cell(cell, text if position == 0 else "")
+    for data_row, keep_next in ((row, False), (last_row, True)):
+        fill(data_row, keep_next)
+        row_flags(data_row, repeat=False)
+    para(spanning_cell(note_row), f"{{{{ {note} }}}}", size, italic=True, align=JUSTIFY, before=120,
+         indent=figures.FIRST_LINE_INDENTS[0].twips)
+    row_flags(note_row, repeat=False)
 
 
 def _table_styles(doc: Document) -> None:
@@ -363,11 +368,13 @@ def _table_styles(doc: Document) -> None:
     heading.font.bold = True
 
 
-def _cell(cell, text: str, bold: bool = False, align=CENTER) -> None:
+def _cell(cell, text: str, bold: bool = False, align=CENTER, keep_next: bool = False) -> None:
     for paragraph in list(cell.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
     paragraph = cell.add_paragraph(style=TABLE_HEADING if bold else TABLE_TEXT)
     paragraph.alignment = align
+    if keep_next:
+        paragraph.paragraph_format.keep_with_next = True
     if text:
         paragraph.add_run(text)
 

@@ -38,16 +38,19 @@ def test_attached_criteria_set_has_its_own_header_reference_and_tables(built):
     left, _right = document.tables[0].rows[0].cells
     assert [p.text for p in left.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"]
     assert "Số:" not in "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
+    # each table's summary line is its last row, one merged cell, kept with the row above it
+    summaries = [table.rows[-1].cells[0].text for table in document.tables[1:]]
+    assert all(len(table.rows[-1]._tr.tc_lst) == 1 for table in document.tables[1:])
     assert texts[0] == "BỘ TIÊU CHÍ"
     assert texts[2] == "(Kèm theo Quyết định số 1719/QĐ-UBND ngày 05 tháng 9 năm 2019 của Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn)"
-    assert "Gồm 8 lĩnh vực, 39 tiêu chí, 58 tiêu chí thành phần; tổng điểm tối đa 100 điểm, trong đó điểm điều tra xã hội học 20 điểm." in texts
+    assert "Gồm 8 lĩnh vực, 39 tiêu chí, 58 tiêu chí thành phần; tổng điểm tối đa 100 điểm, trong đó điểm điều tra xã hội học 20 điểm." in summaries
     # The last summary ends the content with «./.»; the criteria file's note on sample figures is not printed
     # in a document that looks issued (issue 15).
-    assert texts[-1] == ("Gồm 8 lĩnh vực, 42 tiêu chí, 58 tiêu chí thành phần; tổng điểm tối đa 100 điểm, trong đó "
-                         "điểm điều tra xã hội học 20 điểm./.")
-    assert not any("mẫu" in text.lower() for text in texts)
+    assert summaries[-1] == ("Gồm 8 lĩnh vực, 42 tiêu chí, 58 tiêu chí thành phần; tổng điểm tối đa 100 điểm, trong đó "
+                             "điểm điều tra xã hội học 20 điểm./.")
+    assert not any("mẫu" in text.lower() for text in texts + summaries)
     for table in document.tables[1:]:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        rows = [[cell.text for cell in row.cells] for row in table.rows[:-1]]
         assert rows[0] == ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa"]
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
         assert rows[-1][1:] == ["Tổng điểm", "100"] and rows[-2][0] == "XHH" and rows[-2][2] == "20"

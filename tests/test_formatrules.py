@@ -438,8 +438,11 @@ def test_a_decision_with_its_annexes_in_one_file_passes(combined):
 
 
 def _continuous_break(root):
-    """The first annex's section starts on the decision's last page (its note, once, ends the annex)."""
-    section = para(root, "Ghi chú", 0).getnext().find(w("pPr")).find(w("sectPr"))
+    """The first annex's section starts on the decision's last page (its note, once, ends the annex: the
+    note is its table's last row, the section break the paragraph after the table)."""
+    note = para(root, "Ghi chú", 0)
+    end = next(element for element in note.iterancestors() if element.getparent().tag == w("body"))
+    section = end.getnext().find(w("pPr")).find(w("sectPr"))
     section.insert(0, xml('<w:type w:val="continuous"/>'))
 
 

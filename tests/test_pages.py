@@ -1,15 +1,14 @@
-"""Page rules on documents laid out by the real LibreOffice: each planted page defect is caught by its rule.
+"""Page rules on documents laid out by the real LibreOffice: each planted page defect is caught by its rule,
+and every fixture's documents pass every page rule.
 
 The planted documents are built decisions and annexes of the 2023 fixture with one change to their XML
-(a page break, a narrow column, a header row no longer repeated …); every document is laid out in one
-LibreOffice batch.
+(a page break, a narrow column, a header row no longer repeated …); they and every document the fixtures
+build are laid out in one LibreOffice batch.
 """
 
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,6 @@ from lxml import etree
 from pipeline.pages.check import check_pages
 from pipeline.pages.rules import PAGE_RULES
 
-ROOT = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 
@@ -120,6 +118,21 @@ def number_on_first_page(root):
         marker.getparent().remove(marker)
 
 
+def year_alone(root, broken_before: str = "năm\u00a02023"):
+    """A line break typed before «năm 2023»: the trích yếu's last line holds the year alone."""
+    text = next(t for t in root.iter(_w("t")) if t.text and t.text.endswith("năm\u00a02023"))
+    text.text = text.text.removesuffix(broken_before).rstrip("\u00a0 ")
+    text.addnext(etree.Element(_w("br")))
+    rest = etree.Element(_w("t"))
+    rest.text = broken_before
+    text.getnext().addnext(rest)
+
+
+def year_parted(root):
+    """A line break typed between «năm» and «2023»."""
+    year_alone(root, broken_before="2023")
+
+
 PLANTED = {
     "LAYOUT-01": ("quyet-dinh.docx", split_signature),
     "LAYOUT-02": ("quyet-dinh.docx", signature_alone),
@@ -128,22 +141,25 @@ PLANTED = {
     "LAYOUT-05": ("phu-luc-2-par.docx", header_not_repeated),
     "LAYOUT-06": ("phu-luc-1-sipas.docx", note_alone),
     "LAYOUT-07": ("quyet-dinh.docx", number_on_first_page),
+    "LAYOUT-08": ("quyet-dinh.docx", year_alone),
 }
 
 
+FIXTURE = "lang-son-2023-sipas-par"
+"""The fixture whose documents the planted defects are made from."""
+
+
 @pytest.fixture(scope="module")
-def laid_out(tmp_path_factory):
-    """The 2023 fixture built, the planted variants made, and everything checked in one batch."""
+def laid_out(built, tmp_path_factory):
+    """Every fixture's documents (the session's build), the planted variants of the 2023 fixture, all laid out
+    in one LibreOffice batch: page findings by file (`case/name.docx` for a fixture, `LAYOUT-nn.docx`)."""
     folder = tmp_path_factory.mktemp("pages")
-    subprocess.run([sys.executable, "-m", "pipeline", "build", str(ROOT / "fixtures/cases/lang-son-2023-sipas-par"),
-                    "--out", str(folder / "out")], check=True, capture_output=True)
-    built = folder / "out" / "lang-son-2023-sipas-par"
-    bases = sorted(built.glob("*.docx"))
-    planted = {rule: _mutated(built / name, folder / f"{rule}.docx", change)
-               for rule, (name, change) in PLANTED.items()}
-    results = check_pages([*bases, *planted.values()])
-    found = {result.path.name: {problem.code for problem in result.problems} for result in results}
-    return found, {result.path.name: result for result in results}
+    fixtures = sorted(built.glob("*/*.docx"))
+    planted = {rule: _mutated(built / FIXTURE / name, folder / f"{rule}.docx", change)
+               for rule, (name, change) in (*PLANTED.items(), ("year-parted", ("quyet-dinh.docx", year_parted)))}
+    results = {(result.path.relative_to(built).as_posix() if result.path.is_relative_to(built) else
+                result.path.name): result for result in check_pages([*fixtures, *planted.values()])}
+    return {name: {problem.code for problem in result.problems} for name, result in results.items()}, results
 
 
 def test_every_page_rule_has_a_planted_defect():
@@ -153,7 +169,7 @@ def test_every_page_rule_has_a_planted_defect():
 @pytest.mark.parametrize("rule", sorted(PLANTED))
 def test_a_planted_page_defect_is_caught_by_its_rule(laid_out, rule):
     found, _ = laid_out
-    base = PLANTED[rule][0]
+    base = f"{FIXTURE}/{PLANTED[rule][0]}"
     assert rule not in found[base], f"{base} already breaks {rule}"
     assert rule in found[f"{rule}.docx"], found[f"{rule}.docx"]
 
@@ -161,7 +177,17 @@ def test_a_planted_page_defect_is_caught_by_its_rule(laid_out, rule):
 def test_the_2023_decision_and_annexes_pass_every_page_rule(laid_out):
     found, results = laid_out
     for name in ("quyet-dinh.docx", "phu-luc-1-sipas.docx"):
-        assert found[name] == set(), [str(p) for p in results[name].problems]
+        assert found[f"{FIXTURE}/{name}"] == set(), [str(p) for p in results[f"{FIXTURE}/{name}"].problems]
+
+
+def test_every_document_of_every_fixture_passes_every_page_rule(laid_out, built):
+    """No finding at all, errors or warnings, on what every bundled case builds."""
+    found, results = laid_out
+    fixtures = {name: codes for name, codes in found.items() if "/" in name}
+    assert len(fixtures) == len(list(built.glob("*/*.docx"))) >= 16
+    failed = {name: [f"{p.code} {p.message}" for p in results[name].problems] for name, codes in fixtures.items()
+              if codes}
+    assert not failed, failed
 
 
 def test_a_finding_names_the_page_and_the_text(laid_out):
@@ -169,3 +195,9 @@ def test_a_finding_names_the_page_and_the_text(laid_out):
     problem = next(p for p in results["LAYOUT-03.docx"].problems if p.code == "LAYOUT-03")
     assert problem.message.startswith("Trang 1:") and "«QUYẾT ĐỊNH:»" in problem.message
     assert problem.location.excerpt == "QUYẾT ĐỊNH:"
+
+
+def test_a_year_parted_from_its_word_is_named(laid_out):
+    _, results = laid_out
+    messages = [p.message for p in results["year-parted.docx"].problems if p.code == "LAYOUT-08"]
+    assert any("tách «năm» khỏi số năm «2023»" in message for message in messages), messages

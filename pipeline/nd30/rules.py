@@ -11,7 +11,7 @@ empty `applies_to` cannot be checked on one file and is listed for completeness.
 Ids added to §13 here: `PAGE-03` (margins of landscape annex pages), `TTL-04` (trích yếu the size of the
 tên loại, Mẫu), `CANCU-03` (căn cứ indented like the body, Mẫu), `ANX-07` (annex table header rows repeat
 on every page), `ANX-08` (annex table rows do not break across pages) and the page rules `LAYOUT-01` …
-`LAYOUT-07`, which are checked on the pages LibreOffice lays a document out on (`on_pages`,
+`LAYOUT-08`, which are checked on the pages LibreOffice lays a document out on (`on_pages`,
 `pipeline/pages/rules.py`: `qdgen check --pages`), not on the .docx.
 """
 
@@ -184,6 +184,9 @@ RULES: tuple[Rule, ...] = (
          on_pages=True),
     Rule("LAYOUT-07", E, "Phụ lục I, I.7", _ALL,
          "Số trang hiện ở giữa lề trên từ trang thứ hai, đúng thứ tự; trang đầu không hiện số trang", on_pages=True),
+    Rule("LAYOUT-08", P, "thực tiễn; Phụ lục I, II.5b", _QD_OTHER,
+         "Dòng cuối của trích yếu không chỉ có một từ hay «năm …» đứng riêng; «năm» không tách khỏi số năm",
+         on_pages=True),
 )
 
 RULE_BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in RULES})

@@ -2,9 +2,10 @@
 
 LibreOffice lays columns out from `w:tblGrid`, Word from the cells' `w:tcW`; after a column loop neither
 matches the new column count, so both are rewritten, with widths computed from the cells' text
-(`widths.column_widths`) so that no word breaks inside a cell. Works on the serialised XML of our own
-templates (no nested tables, no merged cells) with regular expressions, many times faster than parsing
-the document; the template's styles are read once, when it is compiled.
+(`widths.column_widths`) so that no word breaks inside a cell. A cell merged across the whole row (a note
+that belongs to the table) keeps spanning it and does not size any column. Works on the serialised XML of
+our own templates (no nested tables, no other merged cells) with regular expressions, many times faster
+than parsing the document; the template's styles are read once, when it is compiled.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pipeline.ooxml.widths import CellText, column_widths
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"/>')
-_ROW_OR_CELL_WIDTH = re.compile(r'<w:tr[ >]|<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>')
+_ROW_OR_CELL_WIDTH = re.compile(r'<w:tr[ >]|<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>'
+                                r'(?P<span><w:gridSpan w:val="\d+"/>)?')
 _TABLE_WIDTH = re.compile(r'<w:tblW (?:w:w="(\d+)" w:type="dxa"|w:type="dxa" w:w="(\d+)")/>')
 _ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
 _CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
@@ -91,6 +93,8 @@ def _columns(table: str, styles: TextStyles) -> list[list[CellText]]:
     for number, row in enumerate(_ROW.finditer(table)):
         heading = number == 0 or "<w:tblHeader/>" in row.group()
         for index, cell in enumerate(_CELL.finditer(row.group())):
+            if "<w:gridSpan " in cell.group():
+                continue
             while len(columns) <= index:
                 columns.append([])
             for paragraph in _PARAGRAPH.finditer(cell.group()):
@@ -111,14 +115,18 @@ def _fit_table(table: str, styles: TextStyles) -> str:
     widths = column_widths(_columns(table, styles), total, styles.padding)
     grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     cell_widths = [f'<w:tcW w:type="dxa" w:w="{width}"/>' for width in widths]
+    whole_row = f'<w:tcW w:type="dxa" w:w="{total}"/><w:gridSpan w:val="{len(widths)}"/>'
     cell = 0
 
     def fit(match: re.Match) -> str:
-        """Row starts restart the count; each cell width in a row takes the next column's width."""
+        """Row starts restart the count; each cell width in a row takes the next column's width; a merged
+        cell spans the whole row."""
         nonlocal cell
         if match.group().startswith("<w:tr"):
             cell = 0
             return match.group()
+        if match.group("span"):
+            return whole_row
         cell += 1
         return cell_widths[min(cell, len(cell_widths)) - 1]
 

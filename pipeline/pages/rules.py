@@ -1,4 +1,4 @@
-"""The page rules (LAYOUT-01 … LAYOUT-07): what the registration desk sees once text is laid out on pages.
+"""The page rules (LAYOUT-01 … LAYOUT-08): what the registration desk sees once text is laid out on pages.
 
 Each rule reads the pages LibreOffice laid out (`layout`) and the parts the .docx checker found (the
 signature table, headings, tables, notes), matched to the pages by their text (`locate`). A finding names
@@ -7,6 +7,7 @@ the page and the text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ RULE_BY_ID = {rule.id: rule for rule in PAGE_RULES}
 _NOTE = re.compile(r"^(?:ghi chú|lưu ý|số liệu mẫu|\(\*\))", re.IGNORECASE)
 _GROUP_HEADING = re.compile(r"^[IVXLC]+\.\s+\S")
 _TITLED_ARTICLE = re.compile(r"^Điều \d+\.")
+_YEAR = re.compile(r"^\d{4}\W*$")
 _CENTRE_TOLERANCE = 15.0  # points between a page number's centre and the page's centre
 
 
@@ -205,9 +207,13 @@ def _placements_in_order(laid: Laid, paragraphs: Sequence[Paragraph], skippable:
 
 
 def _no_thin_page(laid: Laid) -> Iterator[Problem]:
-    """LAYOUT-06: no page that is blank, holds one line only, or only a note."""
-    notes = [p for p in laid.inspected.document.paragraphs if p.cell is None and _NOTE.match(p.text.strip())]
+    """LAYOUT-06: no page that is blank, holds one line only, or only a note (the lines of a table's repeated
+    header row, all of whose words are the header's, do not count as content: a note that is a table's last
+    row is set under it)."""
+    notes = [p for p in laid.inspected.document.paragraphs if _NOTE.match(p.text.strip())]
     note_lines = {id(placed.line) for p in notes for placed in _lines_of(laid, p)}
+    header_words = {word for table in _tables(laid) if table.rows and table.rows[0].repeats
+                    for cell in table.rows[0].cells for p in _texts(cell.blocks) for word in words_of(p.text)}
     for page in laid.pages:
         lines = content_lines(page)
         if not lines:
@@ -215,8 +221,10 @@ def _no_thin_page(laid: Laid) -> Iterator[Problem]:
         elif len(laid.pages) > 1 and len(lines) == 1:
             yield _problem(laid, "LAYOUT-06", f"trang chỉ có một dòng «{lines[0].text}»", page.number,
                            lines[0].text)
-        elif all(id(line) in note_lines for line in lines):
-            yield _problem(laid, "LAYOUT-06", "trang chỉ có ghi chú", page.number, lines[0].text)
+        elif any(id(line) in note_lines for line in lines) and all(
+                id(line) in note_lines or set(line.words) <= header_words for line in lines):
+            note = next(line for line in lines if id(line) in note_lines)
+            yield _problem(laid, "LAYOUT-06", "trang chỉ có ghi chú", page.number, note.text)
 
 
 def _page_numbers(laid: Laid) -> Iterator[Problem]:
@@ -241,6 +249,28 @@ def _text_centre(laid: Laid, page: Page) -> float:
     return (section.margins.left / 20 + page.width - section.margins.right / 20) / 2
 
 
+def _subject_lines(laid: Laid) -> Iterator[Problem]:
+    """LAYOUT-08: the trích yếu, once laid out, does not end on a line holding one word or «năm YYYY» alone,
+    nor set «năm» at the end of a line and its year at the start of the next."""
+    lines = [(paragraph, placed) for paragraph in laid.inspected.layout.subject
+             for placed in _lines_of(laid, paragraph)]
+    if len(lines) < 2:
+        return
+    paragraph, last = lines[-1]
+    if len(last.line.words) == 1 or (len(last.line.words) == 2 and _year_split(*last.line.words)):
+        yield _problem(laid, "LAYOUT-08", f"dòng cuối của trích yếu chỉ có «{last.line.text}»", last.page,
+                       last.line.text, paragraph)
+    for (_, upper), (paragraph, lower) in itertools.pairwise(lines):
+        if _year_split(upper.line.words[-1], lower.line.words[0]):
+            yield _problem(laid, "LAYOUT-08", f"trích yếu tách «{upper.line.words[-1]}» khỏi số năm "
+                           f"«{lower.line.words[0]}» ở dòng sau", lower.page, f"{upper.line.text} / {lower.line.text}",
+                           paragraph)
+
+
+def _year_split(word: str, following: str) -> bool:
+    return word.casefold() == "năm" and bool(_YEAR.match(following))
+
+
 def _lines_of(laid: Laid, paragraph: Paragraph) -> tuple[Placed, ...]:
     """The lines of the first placement of `paragraph`, searched from the top of the document."""
     return locate(laid.pages, paragraph.shown or paragraph.text)
@@ -259,4 +289,4 @@ def _all_placements(laid: Laid, paragraph: Paragraph, skippable: int) -> tuple[P
 
 _CHECKS = (("LAYOUT-01", _signature_whole), ("LAYOUT-02", _signature_page_has_body),
            ("LAYOUT-03", _no_heading_last), ("LAYOUT-04", _no_broken_word), ("LAYOUT-05", _header_repeated),
-           ("LAYOUT-06", _no_thin_page), ("LAYOUT-07", _page_numbers))
+           ("LAYOUT-06", _no_thin_page), ("LAYOUT-07", _page_numbers), ("LAYOUT-08", _subject_lines))

@@ -15,6 +15,7 @@ import pytest
 from pipeline.build import memo
 from pipeline.build.options import load_registry
 from pipeline.build.stages import BuildOptions, build_cases, validate_cases
+from pipeline.kinds.registry import register, unregister
 from tests.conftest import BUILD_DAY, ROOT
 
 GENERAL = "ha-noi-2026-quyet-dinh"
@@ -179,3 +180,20 @@ print(code, ",".join(heavy) or "-")
     for args in (["basis", "list"], ["validate", case], ["build", case, "--out", out]):
         assert run(*args).split()[1] != "-"  # the first time everything is read
         assert run(*args) == "0 -", args
+
+
+def test_a_kind_from_outside_the_package_is_remembered_with_its_own_module(project, tmp_path):
+    from tests.kinds_example import giao_nhiem_vu
+    from tests.test_kinds import TASKS
+
+    register(giao_nhiem_vu.KIND)
+    try:
+        folder = tmp_path / "giao-nhiem-vu-2024"
+        folder.mkdir()
+        (folder / "case.yaml").write_text(TASKS, encoding="utf-8")
+        assert validate_cases([folder], _options(project))[folder] == ()
+    finally:
+        unregister(giao_nhiem_vu.KIND.name)
+    [entry] = _entries(project, "validate")
+    files = json.loads(entry.read_text(encoding="utf-8"))["files"]
+    assert str(Path(giao_nhiem_vu.__file__).absolute()) in files  # its code changes its verdicts too

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ def load_registry(options: BuildOptions) -> Registry:
     from pipeline.domain.legal import Registry
     from pipeline.records import LegalDocument, frozen_map
 
-    context = {"registries": [str(folder.absolute()) for folder in options.registry_dirs]}
+    context = {"registries": [str(folder.absolute()) for folder in options.registry_dirs], "cwd": os.getcwd()}
     remembered = memo.recall("registry", "registry", context)
     if remembered is not None:
         return Registry(frozen_map({entry["id"]: LegalDocument.from_json(entry) for entry in remembered["documents"]}))

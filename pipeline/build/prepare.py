@@ -8,6 +8,7 @@ goes on to check it and compose the decision. What differs between kinds is the 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,8 +117,10 @@ def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path) -
 
 def dependencies(planned: Planned, options: BuildOptions) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     """What a case's verdict was computed from, for `memo`: its files (the case, its wording and template,
-    the files its kind reads) and the folders read whole (the registries, the units data)."""
+    the files its kind reads, the kind's own module when it is not part of qdgen) and the folders read whole
+    (the registries, the units data)."""
     kind, case = planned.kind, planned.case
-    files = (case.path, kind.wording_file, kind.template_file,
+    module = getattr(sys.modules.get(type(kind).__module__), "__file__", None)
+    files = (case.path, kind.wording_file, kind.template_file, *((Path(module),) if module else ()),
              *(path for path in kind.inputs(case).values() if path is not None))
     return files, (*options.registry_dirs, BUNDLED_UNITS)

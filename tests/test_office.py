@@ -113,6 +113,22 @@ def test_the_profile_template_is_kept_after_a_clean_run_and_copied_not_shared(bu
     assert {path: path.stat().st_mtime_ns for path in template.rglob("*")} == before  # only ever read
 
 
+def test_a_profile_from_the_template_skips_the_graphics_render_tests(built, tmp_path, monkeypatch):
+    """LibreOffice runs them (a second) on each start whose profile has not seen its version; they leave a log."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    soffice = office.find_program("soffice")
+    decision = built / FIXTURE / "quyet-dinh.docx"
+    office.convert_batch([office.Job(decision, decision.read_bytes())], pdfa=None, soffice=soffice)
+    profile = tmp_path / "profile"
+    programs.prepare_profile(soffice, profile)
+    log = profile / "user" / "GraphicsRenderTests.log"
+    log.unlink(missing_ok=True)  # the first run's, copied with the template
+    subprocess.run(programs.office_command(soffice, profile, "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                                           str(decision)), check=True, capture_output=True)
+    assert (tmp_path / "pdf" / "quyet-dinh.pdf").is_file()
+    assert not log.exists()
+
+
 def test_png_pages_are_valid_images_of_every_page_and_the_same_each_time(built):
     decision = built / FIXTURE / "quyet-dinh.docx"
     [converted] = office.convert_batch([office.Job(decision, decision.read_bytes())], pdfa=None)

@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.domain.legal import Registry
-from pipeline.inputs.load import read_registry
+if TYPE_CHECKING:
+    from pipeline.domain.legal import Registry
 
 PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_REGISTRY = PROJECT / "legal_basis"
@@ -28,4 +29,6 @@ class BuildOptions:
 
 def load_registry(options: BuildOptions) -> Registry:
     """The bundled registry plus any `--registry` folders (raises InputError)."""
+    from pipeline.inputs.load import read_registry  # not for commands that only name the registry's folder
+
     return read_registry(options.registry_dirs)

@@ -16,13 +16,15 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from pipeline.archive import images, office, png, programs, warm
+from pipeline.archive import ahead, images, office, png, programs, warm
 from pipeline.archive.pdfa import declared_level as pdfa_level
 from pipeline.problems import InputError
 
@@ -42,6 +44,7 @@ if files[:hung]:
         time.sleep(0.2)
     if hung is None:
         sys.exit(real.returncode)
+pathlib.Path(sys.argv[0] + ".hangs").touch()  # for a test that must know it hangs now
 time.sleep(86400)
 """
 
@@ -97,6 +100,62 @@ def test_a_file_hanging_after_converted_ones_keeps_their_pdfs(built, tmp_path, h
     first, hung, last = office.convert_batch(jobs, timeout=3, workers=1, soffice=hanging_office)
     assert first.pdf and first.attempts == 1 and last.pdf and last.attempts == 1
     assert hung.problem.code == "archive.conversion_timeout" and hung.attempts == office.ATTEMPTS
+
+
+def test_a_batch_cancelled_from_another_thread_kills_its_office_and_raises(tmp_path, hanging_office):
+    hung_file = tmp_path / "treo.docx"
+    hung_file.write_bytes(HANG)
+    cancel, started = threading.Event(), threading.Event()
+    raised: list[BaseException] = []
+
+    def convert() -> None:
+        try:
+            office.convert_batch([office.Job(hung_file, HANG)], timeout=86400, soffice=hanging_office,
+                                 cancel=cancel, started=started)
+        except BaseException as error:  # noqa: BLE001 - looked at below
+            raised.append(error)
+
+    batch = threading.Thread(target=convert)
+    batch.start()
+    started.wait()
+    _wait_for(Path(f"{hanging_office}.hangs"))  # for good: only the cancel can end it
+    cancel.set()
+    batch.join(timeout=120)  # a bound for a broken cancel, not a race: a working one ends in 0,2 s
+    assert not batch.is_alive() and [type(error) for error in raised] == [office.Cancelled]
+    assert not _office_processes(str(tmp_path).encode())
+
+
+def _wait_for(path: Path) -> None:
+    """Until `path` exists: the program that makes it is running (polled, as nothing else tells)."""
+    while not path.exists():
+        time.sleep(0.05)
+
+
+def _counted(program: Path, runs: Path) -> Path:
+    """`program`, writing a line to `runs` each time it is started."""
+    counted = program.with_name(f"{program.name}-counted")
+    counted.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{program}" "$@"\n', encoding="utf-8")
+    counted.chmod(0o755)
+    return counted
+
+
+def test_work_started_ahead_is_kept_for_the_same_bytes_and_cancelled_for_others(built, tmp_path, hanging_office):
+    runs = tmp_path / "runs"
+    soffice = _counted(hanging_office, runs)
+    decision = built / FIXTURE / "quyet-dinh.docx"
+
+    def convert(jobs, cancel, started):
+        return office.convert_batch(jobs, pdfa=None, soffice=soffice, cancel=cancel, started=started)
+
+    with ahead.Ahead([office.Job(decision, decision.read_bytes())], convert) as early:
+        [kept] = early.result([office.Job(decision, decision.read_bytes())])  # equal jobs, read again
+    assert kept.pdf and runs.read_text().count("run") == 1
+
+    with ahead.Ahead([office.Job(decision, HANG)], convert) as early:  # the same name, other bytes: it hangs
+        _wait_for(Path(f"{hanging_office}.hangs"))
+        [converted] = early.result([office.Job(decision, decision.read_bytes())])
+    assert converted.pdf and runs.read_text().count("run") == 3
+    assert not _office_processes(str(tmp_path).encode())
 
 
 def test_the_profile_template_is_kept_after_a_clean_run_and_copied_not_shared(built, tmp_path, monkeypatch):

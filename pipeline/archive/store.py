@@ -1,4 +1,4 @@
-"""Stage 5: the append-only PDF/A archive of issued decisions, and PNG previews of any .docx.
+"""Stage 5: the append-only PDF/A archive of issued decisions (the PNG previews are `images.preview`).
 
 Layout (every name folded to ASCII so the archive can be copied to any file system):
 
@@ -17,19 +17,16 @@ content in another form (PDF/A-2b, a copy that no longer matches its sha256) bec
 from __future__ import annotations
 
 import enum
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline import vn
 from pipeline.archive import office
 from pipeline.archive.ahead import Ahead
-from pipeline.archive.images import Pages, page_images
+from pipeline.archive.images import preview
 from pipeline.archive.issued import IssuedDecision, read_issued
 from pipeline.archive.pdfa import (
     LEVELS,
@@ -45,9 +42,6 @@ from pipeline.archive.versions import clean_leftovers, versions, write_version
 from pipeline.inputs.sources import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST
 from pipeline.problems import InputError, Location, Problem, os_reason
-
-if TYPE_CHECKING:
-    from pipeline.archive.warm import WarmOffice
 
 __all__ = ["RECORD", "ArchiveOutcome", "Status", "archive_ahead", "archive_batch", "preview"]
 
@@ -172,37 +166,6 @@ def _jobs(plans: Mapping[int, _Plan]) -> list[office.Job]:
             for plan in plans.values() for source in plan.decision.sources]
 
 
-def preview(docx_files: Sequence[Path], out_dir: Path, *, timeout: float = 60.0,
-            progress: Callable[[int, int], None] | None = None, warm: WarmOffice | None = None,
-            ahead: Ahead[Pages] | None = None) -> tuple[Path, ...]:
-    """PNG images (100 dpi) of every page of each .docx, written as `out_dir/<stem>-<page>.png`.
-
-    `warm`: a LibreOffice kept running by a long-lived caller (the web page), instead of starting one.
-    `ahead`: the drawing `images.draw_ahead` started before these files were known (its own timeout and
-    progress apply). Earlier images of the same stem beyond the current page count are removed. Raises
-    InputError when a file cannot be read or converted, or LibreOffice or pdftoppm is missing.
-    """
-    jobs = [office.Job(path, read_bytes(path)) for path in docx_files]
-    if warm is not None:
-        drawn = page_images(jobs, warm=warm, timeout=timeout)
-    elif ahead is not None:
-        drawn = ahead.result(jobs)
-    else:
-        drawn = page_images(jobs, timeout=timeout, progress=progress)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for job, images in zip(jobs, drawn, strict=True):
-        stem = job.path.stem
-        pages = [out_dir / f"{stem}-{n}.png" for n in range(1, len(images) + 1)]
-        for path, image in zip(pages, images, strict=True):
-            _replace(path, image)
-        for stale in set(out_dir.glob(f"{stem}-*.png")) - set(pages):
-            if stale.stem.rpartition("-")[2].isdigit():
-                stale.unlink()
-        written += pages
-    return tuple(written)
-
-
 # ---------------------------------------------------------------- what a build folder means for the archive
 
 
@@ -307,12 +270,3 @@ def _description(decision: IssuedDecision) -> Description:
     keywords = ("Quyết định", decision.number_text, decision.organ, str(decision.issued.year), *annexes)
     return Description(title=decision.subject, subject=decision.number_text, author=decision.organ,
                        keywords=keywords, creator=decision.generator, issued=decision.issued)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `path` through a temporary file beside it, so a reader never sees half an image."""
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(staging, 0o644)
-    os.replace(staging, path)

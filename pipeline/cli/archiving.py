@@ -90,14 +90,12 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
 @as_of_option
 def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
     """Ảnh PNG các trang của quyết định và phụ lục HỒ_SƠ, để xem nhanh không cần Word."""
-    from pipeline.archive.images import draw_ahead, preview_files
+    from pipeline.archive.images import draw_ahead, preview, preview_files
 
     with (progress_bar("Tạo ảnh các trang") as progress,
           draw_ahead(preview_files(built_folder(case, build_dir)), progress=progress) as ahead):
         [folder] = built_dirs((case,), build_options(build_dir, registries, as_of))
-        from pipeline.archive import store as archiving
-
-        images = archiving.preview(preview_files(folder), out, ahead=ahead)
+        images = preview(preview_files(folder), out, ahead=ahead)
     for image in images:
         click.echo(str(image))
     return Outcome()

@@ -45,7 +45,7 @@ CPU for little time saved (and for none on a loaded machine)."""
 
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_POLL = 0.2  # seconds between checks for silence or cancellation
+_POLL = 0.05  # seconds between checks for silence, cancellation or a PDF written without a word
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +120,11 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
                     on_converted(index, outcome)
                 if progress is not None:
                     progress(done, len(jobs))
+        except BaseException:
+            cancel.set()  # kills LibreOffice after an error or Ctrl-C
+            raise
         finally:
-            cancel.set()  # a no-op after a complete batch; kills LibreOffice after an error or Ctrl-C
-            for thread in threads:
+            for thread in threads:  # after a complete batch: LibreOffice's own exit (it keeps the template)
                 thread.join()
             started.set()  # for a batch that had nothing to start
     return tuple(results[index] for index in range(len(jobs)))
@@ -234,7 +236,7 @@ class _Run:
 def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str, timeout: float,
              on_line: Callable[[], None], cancel: threading.Event, started: threading.Event) -> tuple[str, int]:
     """One LibreOffice process over `run.files` (`started` is set once it runs); each line it prints goes to
-    `run.read`, then `on_line()`.
+    `run.read`, then `on_line()`, which is also called in its silences.
 
     Returns `("exit" | "crash" | "timeout", exit status)`; silent for `timeout` seconds → killed.
     Raises Cancelled (after killing it) when `cancel` is set.
@@ -263,6 +265,7 @@ def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str,
             if not line:
                 if time.monotonic() - heard > timeout:
                     return "timeout", _kill(process)
+                on_line()  # the last PDF is written in silence, a tenth of a second before LibreOffice exits
                 continue
             heard = time.monotonic()
             run.read(line.strip())

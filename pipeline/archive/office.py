@@ -33,8 +33,8 @@ from pipeline.archive.png import render_png
 from pipeline.archive.programs import SET_UP_HINT, find_program, keep_profile, office_command, prepare_profile
 from pipeline.problems import Location, Problem
 
-__all__ = ["ATTEMPTS", "SET_UP_HINT", "Cancelled", "Converted", "Job", "convert_batch", "export_filter", "external_targets",
-           "find_program", "render_png"]
+__all__ = ["ATTEMPTS", "SET_UP_HINT", "Cancelled", "Converted", "Job", "convert_batch", "export_filter",
+           "external_targets", "find_program", "render_png"]
 
 ATTEMPTS = 2
 """How often a file is tried before it is reported."""

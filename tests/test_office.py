@@ -33,7 +33,8 @@ HANG = b"HANG"
 
 HANGING_OFFICE = f"""#!{sys.executable}
 # The real LibreOffice for every .docx up to the first one holding {HANG!r}, then silence for good.
-import pathlib, subprocess, sys, time
+import os, pathlib, subprocess, sys, time
+pathlib.Path(sys.argv[0] + ".tmpdir").write_text(os.environ.get("TMPDIR", ""))  # where it was told to keep temporaries
 options = [a for a in sys.argv[1:] if not a.endswith(".docx")]
 files = [a for a in sys.argv[1:] if a.endswith(".docx")]
 hung = next((n for n, f in enumerate(files) if {HANG!r} in pathlib.Path(f).read_bytes()), None)
@@ -100,6 +101,16 @@ def test_a_file_hanging_after_converted_ones_keeps_their_pdfs(built, tmp_path, h
     first, hung, last = office.convert_batch(jobs, timeout=3, workers=1, soffice=hanging_office)
     assert first.pdf and first.attempts == 1 and last.pdf and last.attempts == 1
     assert hung.problem.code == "archive.conversion_timeout" and hung.attempts == office.ATTEMPTS
+
+
+def test_libreoffice_keeps_its_temporary_files_in_the_batchs_own_folder(built, tmp_path, hanging_office):
+    """So that one killed for a hang or a cancel leaves nothing in the system's temporary folder."""
+    decision = built / FIXTURE / "quyet-dinh.docx"
+    [converted] = office.convert_batch([office.Job(decision, decision.read_bytes())], pdfa=None,
+                                       soffice=hanging_office)
+    told = Path(Path(f"{hanging_office}.tmpdir").read_text())
+    assert converted.pdf and told.is_relative_to(tmp_path) and told.name == "tmp"
+    assert not told.exists()  # removed with the batch's scratch folder
 
 
 def test_a_batch_cancelled_from_another_thread_kills_its_office_and_raises(tmp_path, hanging_office):

@@ -30,7 +30,14 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.archive.png import render_png
-from pipeline.archive.programs import SET_UP_HINT, find_program, keep_profile, office_command, prepare_profile
+from pipeline.archive.programs import (
+    SET_UP_HINT,
+    find_program,
+    keep_profile,
+    office_command,
+    office_environment,
+    prepare_profile,
+)
 from pipeline.problems import Location, Problem
 
 __all__ = ["ATTEMPTS", "SET_UP_HINT", "Cancelled", "Converted", "Job", "convert_batch", "export_filter",
@@ -246,7 +253,8 @@ def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str,
     command = office_command(soffice, profile, "--convert-to", export, "--outdir", str(outbox),
                              *map(str, run.files))
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
+                               stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
+                               env=office_environment(profile.parent / "tmp"))
     started.set()
     lines: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=read_lines, args=(process, lines), daemon=True)

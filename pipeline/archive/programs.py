@@ -69,6 +69,13 @@ def office_arguments(soffice: Path, profile: Path, *arguments: str) -> list[str]
     return [str(soffice), *OFFICE_OPTIONS, f"-env:UserInstallation={profile.as_uri()}", *arguments]
 
 
+def office_environment(scratch: Path) -> dict[str, str]:
+    """The environment of one LibreOffice process: its temporary files go into `scratch` (made here; the
+    caller removes it), so a process killed for a hang leaves nothing in the system's temporary folder."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "TMPDIR": str(scratch)}
+
+
 def prepare_profile(soffice: Path, profile: Path) -> None:
     """Fill the new directory `profile` with a copy of the kept template, when there is one."""
     template = _template(soffice)

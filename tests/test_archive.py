@@ -25,7 +25,7 @@ import pytest
 
 from pipeline.archive import office
 from pipeline.archive.pdfa import declared_level, unembedded_fonts
-from pipeline.archive.store import RECORD, ArchiveOutcome, Status, archive_batch, preview
+from pipeline.archive.store import RECORD, ArchiveOutcome, Status, archive_ahead, archive_batch, preview
 from pipeline.build.stages import BuildOptions, build_cases
 from pipeline.problems import InputError
 from pipeline.vn import long_date
@@ -271,6 +271,22 @@ def test_a_changed_case_becomes_v2_and_v1_is_kept_byte_for_byte(archived, case_c
     after = _files(root)
     assert {path: after[path] for path in before} == before
     assert len(after) == len(before) + 2
+
+
+def test_a_conversion_started_ahead_is_kept_only_for_the_files_then_archived(archived, case_copy, tmp_path):
+    """`qdgen archive` starts converting the guessed build folders before the build is checked."""
+    issued = archived.issued[0]
+    with archive_ahead([issued], tmp_path / "a1") as archive:
+        [same] = archive([issued])
+    assert same.status is Status.CREATED and next(same.version.glob("*.pdf")).read_bytes() == \
+        archived.copy_of(issued).read_bytes()
+    name, _, _ = _changed_and_built(archived, case_copy, tmp_path)
+    with archive_ahead([issued], tmp_path / "a2") as archive:  # started on the old content
+        [changed] = archive([tmp_path / "built" / name])
+    [alone] = archive_batch([tmp_path / "built" / name], tmp_path / "a3")
+    assert changed.status is Status.CREATED and alone.status is Status.CREATED
+    assert next(changed.version.glob("*.pdf")).read_bytes() == next(alone.version.glob("*.pdf")).read_bytes()
+    assert next(changed.version.glob("*.pdf")).read_bytes() != archived.copy_of(issued).read_bytes()
 
 
 def test_an_issued_decision_changed_after_its_build_is_archived_as_built(archived, case_copy, tmp_path, runner):

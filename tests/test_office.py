@@ -16,13 +16,15 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from pipeline.archive import images, office, png, programs, warm
+from pipeline.archive import ahead, images, office, png, programs, warm
 from pipeline.archive.pdfa import declared_level as pdfa_level
 from pipeline.problems import InputError
 
@@ -31,7 +33,8 @@ HANG = b"HANG"
 
 HANGING_OFFICE = f"""#!{sys.executable}
 # The real LibreOffice for every .docx up to the first one holding {HANG!r}, then silence for good.
-import pathlib, subprocess, sys, time
+import os, pathlib, subprocess, sys, time
+pathlib.Path(sys.argv[0] + ".tmpdir").write_text(os.environ.get("TMPDIR", ""))  # where it was told to keep temporaries
 options = [a for a in sys.argv[1:] if not a.endswith(".docx")]
 files = [a for a in sys.argv[1:] if a.endswith(".docx")]
 hung = next((n for n, f in enumerate(files) if {HANG!r} in pathlib.Path(f).read_bytes()), None)
@@ -42,6 +45,7 @@ if files[:hung]:
         time.sleep(0.2)
     if hung is None:
         sys.exit(real.returncode)
+pathlib.Path(sys.argv[0] + ".hangs").touch()  # for a test that must know it hangs now
 time.sleep(86400)
 """
 
@@ -99,6 +103,72 @@ def test_a_file_hanging_after_converted_ones_keeps_their_pdfs(built, tmp_path, h
     assert hung.problem.code == "archive.conversion_timeout" and hung.attempts == office.ATTEMPTS
 
 
+def test_libreoffice_keeps_its_temporary_files_in_the_batchs_own_folder(built, tmp_path, hanging_office):
+    """So that one killed for a hang or a cancel leaves nothing in the system's temporary folder."""
+    decision = built / FIXTURE / "quyet-dinh.docx"
+    [converted] = office.convert_batch([office.Job(decision, decision.read_bytes())], pdfa=None,
+                                       soffice=hanging_office)
+    told = Path(Path(f"{hanging_office}.tmpdir").read_text())
+    assert converted.pdf and told.is_relative_to(tmp_path) and told.name == "tmp"
+    assert not told.exists()  # removed with the batch's scratch folder
+
+
+def test_a_batch_cancelled_from_another_thread_kills_its_office_and_raises(tmp_path, hanging_office):
+    hung_file = tmp_path / "treo.docx"
+    hung_file.write_bytes(HANG)
+    cancel, started = threading.Event(), threading.Event()
+    raised: list[BaseException] = []
+
+    def convert() -> None:
+        try:
+            office.convert_batch([office.Job(hung_file, HANG)], timeout=86400, soffice=hanging_office,
+                                 cancel=cancel, started=started)
+        except BaseException as error:  # noqa: BLE001 - looked at below
+            raised.append(error)
+
+    batch = threading.Thread(target=convert)
+    batch.start()
+    started.wait()
+    _wait_for(Path(f"{hanging_office}.hangs"))  # for good: only the cancel can end it
+    cancel.set()
+    batch.join(timeout=120)  # a bound for a broken cancel, not a race: a working one ends in 0,2 s
+    assert not batch.is_alive() and [type(error) for error in raised] == [office.Cancelled]
+    assert not _office_processes(str(tmp_path).encode())
+
+
+def _wait_for(path: Path) -> None:
+    """Until `path` exists: the program that makes it is running (polled, as nothing else tells)."""
+    while not path.exists():
+        time.sleep(0.05)
+
+
+def _counted(program: Path, runs: Path) -> Path:
+    """`program`, writing a line to `runs` each time it is started."""
+    counted = program.with_name(f"{program.name}-counted")
+    counted.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{program}" "$@"\n', encoding="utf-8")
+    counted.chmod(0o755)
+    return counted
+
+
+def test_work_started_ahead_is_kept_for_the_same_bytes_and_cancelled_for_others(built, tmp_path, hanging_office):
+    runs = tmp_path / "runs"
+    soffice = _counted(hanging_office, runs)
+    decision = built / FIXTURE / "quyet-dinh.docx"
+
+    def convert(jobs, cancel, started):
+        return office.convert_batch(jobs, pdfa=None, soffice=soffice, cancel=cancel, started=started)
+
+    with ahead.Ahead([office.Job(decision, decision.read_bytes())], convert) as early:
+        [kept] = early.result([office.Job(decision, decision.read_bytes())])  # equal jobs, read again
+    assert kept.pdf and runs.read_text().count("run") == 1
+
+    with ahead.Ahead([office.Job(decision, HANG)], convert) as early:  # the same name, other bytes: it hangs
+        _wait_for(Path(f"{hanging_office}.hangs"))
+        [converted] = early.result([office.Job(decision, decision.read_bytes())])
+    assert converted.pdf and runs.read_text().count("run") == 3
+    assert not _office_processes(str(tmp_path).encode())
+
+
 def test_the_profile_template_is_kept_after_a_clean_run_and_copied_not_shared(built, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     soffice = office.find_program("soffice")
@@ -111,6 +181,22 @@ def test_the_profile_template_is_kept_after_a_clean_run_and_copied_not_shared(bu
     again = office.convert_batch([job, job], pdfa=None, soffice=soffice, workers=2)
     assert fresh.pdf and all(item.pdf for item in again)
     assert {path: path.stat().st_mtime_ns for path in template.rglob("*")} == before  # only ever read
+
+
+def test_a_profile_from_the_template_skips_the_graphics_render_tests(built, tmp_path, monkeypatch):
+    """LibreOffice runs them (a second) on each start whose profile has not seen its version; they leave a log."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    soffice = office.find_program("soffice")
+    decision = built / FIXTURE / "quyet-dinh.docx"
+    office.convert_batch([office.Job(decision, decision.read_bytes())], pdfa=None, soffice=soffice)
+    profile = tmp_path / "profile"
+    programs.prepare_profile(soffice, profile)
+    log = profile / "user" / "GraphicsRenderTests.log"
+    log.unlink(missing_ok=True)  # the first run's, copied with the template
+    subprocess.run(programs.office_command(soffice, profile, "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                                           str(decision)), check=True, capture_output=True)
+    assert (tmp_path / "pdf" / "quyet-dinh.pdf").is_file()
+    assert not log.exists()
 
 
 def test_png_pages_are_valid_images_of_every_page_and_the_same_each_time(built):

@@ -30,11 +30,18 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.archive.png import render_png
-from pipeline.archive.programs import SET_UP_HINT, find_program, keep_profile, office_command, prepare_profile
+from pipeline.archive.programs import (
+    SET_UP_HINT,
+    find_program,
+    keep_profile,
+    office_command,
+    office_environment,
+    prepare_profile,
+)
 from pipeline.problems import Location, Problem
 
-__all__ = ["ATTEMPTS", "SET_UP_HINT", "Converted", "Job", "convert_batch", "export_filter", "external_targets",
-           "find_program", "render_png"]
+__all__ = ["ATTEMPTS", "SET_UP_HINT", "Cancelled", "Converted", "Job", "convert_batch", "export_filter",
+           "external_targets", "find_program", "render_png"]
 
 ATTEMPTS = 2
 """How often a file is tried before it is reported."""
@@ -45,7 +52,7 @@ CPU for little time saved (and for none on a loaded machine)."""
 
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_POLL = 0.2  # seconds between checks for silence or cancellation
+_POLL = 0.05  # seconds between checks for silence, cancellation or a PDF written without a word
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +87,17 @@ def export_filter(pdfa: int | None) -> str:
 def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float = 60.0, workers: int = 2,
                   progress: Callable[[int, int], None] | None = None,
                   on_converted: Callable[[int, Converted], None] | None = None,
-                  soffice: Path | None = None) -> tuple[Converted, ...]:
+                  soffice: Path | None = None, cancel: threading.Event | None = None,
+                  started: threading.Event | None = None) -> tuple[Converted, ...]:
     """Convert every job, results in the order given; `progress(done, total)` is called after each one,
     after `on_converted(position, result)` (which may start work on it while the other files are converted).
 
     `soffice` is the LibreOffice program (default: `soffice` on the PATH; the tests pass one that hangs
-    on purpose). Failures are results, not exceptions; only a missing `soffice` raises (InputError).
+    on purpose). `cancel`, set by another thread, stops the batch: its LibreOffice processes are killed
+    and Cancelled is raised. `started` is set once a LibreOffice process runs (or the batch is over).
+    Failures are results, not exceptions; only a missing `soffice` raises (InputError).
     """
+    started = started or threading.Event()
     soffice = soffice or find_program("soffice")
     finished: _Finished = queue.Queue()
     runnable: list[tuple[int, Job]] = []
@@ -97,12 +108,12 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
         else:
             runnable.append((index, job))
     results: dict[int, Converted] = {}
-    cancel = threading.Event()
+    cancel = cancel or threading.Event()
     with tempfile.TemporaryDirectory(prefix="qdgen-office-") as scratch:
         count = min(max(1, workers), -(-len(runnable) // FILES_PER_PROCESS))
         threads = [threading.Thread(target=_worker, daemon=True,
                                     args=(soffice, runnable[n::count], Path(scratch, f"w{n}"),
-                                          export_filter(pdfa), timeout, finished, cancel))
+                                          export_filter(pdfa), timeout, finished, cancel, started))
                    for n in range(count)]
         for thread in threads:
             thread.start()
@@ -116,10 +127,13 @@ def convert_batch(jobs: Sequence[Job], *, pdfa: int | None = 1, timeout: float =
                     on_converted(index, outcome)
                 if progress is not None:
                     progress(done, len(jobs))
+        except BaseException:
+            cancel.set()  # kills LibreOffice after an error or Ctrl-C
+            raise
         finally:
-            cancel.set()  # a no-op after a complete batch; kills LibreOffice after an error or Ctrl-C
-            for thread in threads:
+            for thread in threads:  # after a complete batch: LibreOffice's own exit (it keeps the template)
                 thread.join()
+            started.set()  # for a batch that had nothing to start
     return tuple(results[index] for index in range(len(jobs)))
 
 
@@ -139,23 +153,21 @@ def external_targets(docx: bytes) -> tuple[str, ...]:
     return tuple(targets)
 
 
-class _Cancelled(Exception):
-    """The caller gave up on the batch; the worker stops quietly."""
+class Cancelled(Exception):
+    """The caller gave up on the batch (its `cancel` event was set)."""
 
 
 def _worker(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Path, export: str, timeout: float,
-            finished: _Finished, cancel: threading.Event) -> None:
-    """A worker thread: converts its share; an unexpected error is handed to the caller's thread."""
+            finished: _Finished, cancel: threading.Event, started: threading.Event) -> None:
+    """A worker thread: converts its share; an unexpected error or Cancelled is handed to the caller's thread."""
     try:
-        _convert_share(soffice, share, workdir, export, timeout, finished, cancel)
-    except _Cancelled:
-        pass
+        _convert_share(soffice, share, workdir, export, timeout, finished, cancel, started)
     except BaseException as error:  # noqa: BLE001 - handed over: convert_batch re-raises it
         finished.put((-1, error))
 
 
 def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Path, export: str,
-                   timeout: float, finished: _Finished, cancel: threading.Event) -> None:
+                   timeout: float, finished: _Finished, cancel: threading.Event, started: threading.Event) -> None:
     """Convert `share` in as few LibreOffice processes as hangs and crashes allow."""
     inbox, outbox = workdir / "in", workdir / "out"
     inbox.mkdir(parents=True)
@@ -178,7 +190,7 @@ def _convert_share(soffice: Path, share: Sequence[tuple[int, Job]], workdir: Pat
 
     while pending:
         run = _Run([inbox / f"{index:05d}.docx" for index in pending])
-        ended, status = _soffice(soffice, run, profile, outbox, export, timeout, collect, cancel)
+        ended, status = _soffice(soffice, run, profile, outbox, export, timeout, collect, cancel, started)
         if ended == "exit":
             keep_profile(soffice, profile)
         collect()
@@ -229,16 +241,21 @@ class _Run:
 
 
 def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str, timeout: float,
-             on_line: Callable[[], None], cancel: threading.Event) -> tuple[str, int]:
-    """One LibreOffice process over `run.files`; each line it prints goes to `run.read`, then `on_line()`.
+             on_line: Callable[[], None], cancel: threading.Event, started: threading.Event) -> tuple[str, int]:
+    """One LibreOffice process over `run.files` (`started` is set once it runs); each line it prints goes to
+    `run.read`, then `on_line()`, which is also called in its silences.
 
     Returns `("exit" | "crash" | "timeout", exit status)`; silent for `timeout` seconds → killed.
-    Raises _Cancelled (after killing it) when `cancel` is set.
+    Raises Cancelled (after killing it) when `cancel` is set.
     """
+    if cancel.is_set():
+        raise Cancelled
     command = office_command(soffice, profile, "--convert-to", export, "--outdir", str(outbox),
                              *map(str, run.files))
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
+                               stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
+                               env=office_environment(profile.parent / "tmp"))
+    started.set()
     lines: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=read_lines, args=(process, lines), daemon=True)
     reader.start()
@@ -248,13 +265,16 @@ def _soffice(soffice: Path, run: _Run, profile: Path, outbox: Path, export: str,
             try:
                 line = lines.get(timeout=_POLL)
             except queue.Empty:
-                if cancel.is_set():
-                    raise _Cancelled from None
-                if time.monotonic() - heard > timeout:
-                    return "timeout", _kill(process)
-                continue
+                line = ""  # silence (a line LibreOffice prints is never empty: it ends with its newline)
+            if cancel.is_set():
+                raise Cancelled
             if line is None:
                 break
+            if not line:
+                if time.monotonic() - heard > timeout:
+                    return "timeout", _kill(process)
+                on_line()  # the last PDF is written in silence, a tenth of a second before LibreOffice exits
+                continue
             heard = time.monotonic()
             run.read(line.strip())
             on_line()

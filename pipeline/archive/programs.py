@@ -6,6 +6,11 @@ A fresh profile costs LibreOffice a first-start set-up on every call, so the pro
 process that exits cleanly is kept, read-only, as a template in the user's cache directory; later
 processes start from a private copy of it. The template is only ever read after it is renamed
 into place, so processes running at once never write to one profile.
+
+The template also records the installed LibreOffice version as one already started
+(`ooSetupLastVersion`). LibreOffice runs its graphics render tests, about a second, on every start
+whose profile has not seen the running version; only its window (the "what's new" bar) ever
+records the version, so without this a headless LibreOffice would run them on every start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +31,12 @@ SET_UP_HINT = ("Chạy lệnh cài đặt của dự án: bash scripts/setup.sh 
                "libreoffice-writer-nogui fonts-liberation2 poppler-utils).")
 OFFICE_OPTIONS = ("--headless", "--norestore", "--nolockcheck", "--nodefault")
 """No window, no recovery of earlier sessions, no lock files, no start centre."""
+TEMPLATE_FORMAT = 2
+"""Part of the template's name: 2 since templates record the version (earlier ones are left unused)."""
+_SETTINGS = Path("user", "registrymodifications.xcu")
+_INSTALLED_VERSION = re.compile(r'oor:name="ooSetupVersion">\s*<value>(\d+\.\d+)</value>')
+_LAST_VERSION = ('<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+                 'oor:op="fuse"><value>{}</value></prop></item>\n')
 
 
 def find_program(name: str) -> Path:
@@ -57,6 +69,13 @@ def office_arguments(soffice: Path, profile: Path, *arguments: str) -> list[str]
     return [str(soffice), *OFFICE_OPTIONS, f"-env:UserInstallation={profile.as_uri()}", *arguments]
 
 
+def office_environment(scratch: Path) -> dict[str, str]:
+    """The environment of one LibreOffice process: its temporary files go into `scratch` (made here; the
+    caller removes it), so a process killed for a hang leaves nothing in the system's temporary folder."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "TMPDIR": str(scratch)}
+
+
 def prepare_profile(soffice: Path, profile: Path) -> None:
     """Fill the new directory `profile` with a copy of the kept template, when there is one."""
     template = _template(soffice)
@@ -77,9 +96,26 @@ def keep_profile(soffice: Path, profile: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=template.parent))
         try:
             shutil.copytree(profile, staging / "p", symlinks=True)
+            _record_version(soffice, staging / "p")
             os.rename(staging / "p", template)  # fails harmlessly when another process got there first
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _record_version(soffice: Path, profile: Path) -> None:
+    """Record in `profile` that the installed LibreOffice version has started before (see the module's
+    docstring); left as it is when the installation or the profile does not look as expected."""
+    settings = profile / _SETTINGS
+    try:
+        registry = soffice.resolve().parent.parent / "share" / "registry" / "main.xcd"
+        found = _INSTALLED_VERSION.search(registry.read_text(encoding="utf-8", errors="replace"))
+        text = settings.read_text(encoding="utf-8")
+    except OSError:
+        return
+    if found is None or "ooSetupLastVersion" in text or text.count("</oor:items>") != 1:
+        return
+    settings.write_text(text.replace("</oor:items>", _LAST_VERSION.format(found[1]) + "</oor:items>"),
+                        encoding="utf-8")
 
 
 def _template(soffice: Path) -> Path | None:
@@ -95,5 +131,5 @@ def _template(soffice: Path) -> Path | None:
         installed = (binary if binary.exists() else program).stat().st_mtime_ns
     except (RuntimeError, OSError):
         return None
-    installation = hashlib.sha256(f"{program}\0{installed}".encode()).hexdigest()[:16]
+    installation = hashlib.sha256(f"{program}\0{installed}\0{TEMPLATE_FORMAT}".encode()).hexdigest()[:16]
     return root / "qdgen" / f"libreoffice-profile-{installation}"

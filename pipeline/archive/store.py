@@ -1,4 +1,4 @@
-"""Stage 5: the append-only PDF/A archive of issued decisions, and PNG previews of any .docx.
+"""Stage 5: the append-only PDF/A archive of issued decisions (the PNG previews are `images.preview`).
 
 Layout (every name folded to ASCII so the archive can be copied to any file system):
 
@@ -17,16 +17,16 @@ content in another form (PDF/A-2b, a copy that no longer matches its sha256) bec
 from __future__ import annotations
 
 import enum
-import os
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline import vn
 from pipeline.archive import office
-from pipeline.archive.images import page_images
+from pipeline.archive.ahead import Ahead
+from pipeline.archive.images import preview
 from pipeline.archive.issued import IssuedDecision, read_issued
 from pipeline.archive.pdfa import (
     LEVELS,
@@ -43,10 +43,7 @@ from pipeline.inputs.sources import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST
 from pipeline.problems import InputError, Location, Problem, os_reason
 
-if TYPE_CHECKING:
-    from pipeline.archive.warm import WarmOffice
-
-__all__ = ["RECORD", "ArchiveOutcome", "Status", "archive_batch", "preview"]
+__all__ = ["RECORD", "ArchiveOutcome", "Status", "archive_ahead", "archive_batch", "preview"]
 
 
 class Status(enum.Enum):
@@ -100,14 +97,53 @@ def archive_batch(build_dirs: Sequence[Path], archive_root: Path, *, pdfa: int =
     Outcomes come in the order of `build_dirs`. Raises InputError only when LibreOffice is needed and
     missing; every other problem is reported in its folder's outcome.
     """
+    with archive_ahead((), archive_root, pdfa=pdfa, timeout=timeout, workers=workers, progress=progress,
+                       correction=correction) as archive:
+        return archive(build_dirs)
+
+
+@contextmanager
+def archive_ahead(guessed_dirs: Sequence[Path], archive_root: Path, *, pdfa: int = 1, timeout: float = 60.0,
+                  workers: int = 2, progress: Callable[[int, int], None] | None = None,
+                  correction: str | None = None) -> Iterator[Callable[[Sequence[Path]], tuple[ArchiveOutcome, ...]]]:
+    """Start converting what `archive_batch` of `guessed_dirs` as they are now would convert, and yield
+    `archive(build_dirs)`: `archive_batch` of the folders then known, with these settings, which keeps the
+    early conversion when its files are the ones needed (see `ahead`). Leaving cancels what is left of it."""
     if pdfa not in LEVELS:
         raise ValueError(f"pdfa must be one of {sorted(LEVELS)}")
     correction = correction.strip() if correction and correction.strip() else None
+
+    def convert(jobs: Sequence[office.Job], cancel: threading.Event,
+                started: threading.Event) -> tuple[office.Converted, ...]:
+        return office.convert_batch(jobs, pdfa=pdfa, timeout=timeout, workers=workers, progress=progress,
+                                    cancel=cancel, started=started)
+
+    def archive(build_dirs: Sequence[Path]) -> tuple[ArchiveOutcome, ...]:
+        outcomes, plans = _plan_batch(build_dirs, archive_root, pdfa, correction)
+        if plans:
+            converted = iter(early.result(_jobs(plans)))
+            for position, plan in plans.items():
+                parts = [next(converted) for _ in plan.decision.sources]
+                outcomes[position] = _finish(plan, parts, pdfa, correction if _changed_content(plan) else None)
+        return tuple(outcome for outcome in outcomes if outcome is not None)  # every position is set by now
+
+    try:
+        guessed = _jobs(_plan_batch(guessed_dirs, archive_root, pdfa, correction)[1])
+    except Exception:  # noqa: BLE001 - only a guess: `archive` meets and reports the same trouble
+        guessed = []
+    with Ahead(guessed, convert) as early:
+        yield archive
+
+
+def _plan_batch(build_dirs: Sequence[Path], archive_root: Path, level: int,
+                correction: str | None) -> tuple[list[ArchiveOutcome | None], dict[int, _Plan]]:
+    """The outcome of each folder that needs no conversion (None for the others), and the plans of those
+    that do, by position."""
     outcomes: list[ArchiveOutcome | None] = []
     plans: dict[int, _Plan] = {}
     for position, build_dir in enumerate(build_dirs):
         try:
-            plan = _plan(build_dir, archive_root, pdfa)
+            plan = _plan(build_dir, archive_root, level)
         except InputError as error:
             outcomes.append(ArchiveOutcome(build_dir, Status.FAILED, problems=error.problems))
             continue
@@ -122,46 +158,12 @@ def archive_batch(build_dirs: Sequence[Path], archive_root: Path, *, pdfa: int =
         else:
             outcomes.append(None)
             plans[position] = plan
-    jobs = [office.Job(plan.build_dir / source.path, source.data)
+    return outcomes, plans
+
+
+def _jobs(plans: Mapping[int, _Plan]) -> list[office.Job]:
+    return [office.Job(plan.build_dir / source.path, source.data)
             for plan in plans.values() for source in plan.decision.sources]
-    if jobs:
-        converted = iter(office.convert_batch(jobs, pdfa=pdfa, timeout=timeout, workers=workers,
-                                              progress=progress))
-        for position, plan in plans.items():
-            parts = [next(converted) for _ in plan.decision.sources]
-            outcomes[position] = _finish(plan, parts, pdfa, correction if _changed_content(plan) else None)
-    return tuple(outcome for outcome in outcomes if outcome is not None)  # every position is set by now
-
-
-def preview(docx_files: Sequence[Path], out_dir: Path, *, timeout: float = 60.0,
-            progress: Callable[[int, int], None] | None = None, warm: WarmOffice | None = None) -> tuple[Path, ...]:
-    """PNG images (100 dpi) of every page of each .docx, written as `out_dir/<stem>-<page>.png`.
-
-    `warm`: a LibreOffice kept running by a long-lived caller (the web page), instead of starting one.
-    Earlier images of the same stem beyond the current page count are removed. Raises InputError
-    when a file cannot be read or converted, or LibreOffice or pdftoppm is missing.
-    """
-    jobs = [office.Job(path, read_bytes(path)) for path in docx_files]
-    if warm is not None:
-        drawn = page_images(jobs, warm=warm, timeout=timeout)
-    else:
-        converted = office.convert_batch(jobs, pdfa=None, timeout=timeout, workers=1, progress=progress)
-        problems = [item.problem for item in converted if item.problem is not None]
-        if problems:
-            raise InputError(problems)
-        drawn = tuple(office.render_png(item.pdf or b"") for item in converted)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for job, images in zip(jobs, drawn, strict=True):
-        stem = job.path.stem
-        pages = [out_dir / f"{stem}-{n}.png" for n in range(1, len(images) + 1)]
-        for path, image in zip(pages, images, strict=True):
-            _replace(path, image)
-        for stale in set(out_dir.glob(f"{stem}-*.png")) - set(pages):
-            if stale.stem.rpartition("-")[2].isdigit():
-                stale.unlink()
-        written += pages
-    return tuple(written)
 
 
 # ---------------------------------------------------------------- what a build folder means for the archive
@@ -268,12 +270,3 @@ def _description(decision: IssuedDecision) -> Description:
     keywords = ("Quyết định", decision.number_text, decision.organ, str(decision.issued.year), *annexes)
     return Description(title=decision.subject, subject=decision.number_text, author=decision.organ,
                        keywords=keywords, creator=decision.generator, issued=decision.issued)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `path` through a temporary file beside it, so a reader never sees half an image."""
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(staging, 0o644)
-    os.replace(staging, path)

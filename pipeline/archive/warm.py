@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Self
 
 from pipeline.archive.office import ATTEMPTS, Converted, Job, conversion_problem, external_targets, read_lines
-from pipeline.archive.programs import SET_UP_HINT, find_program, isolation, office_arguments, prepare_profile
+from pipeline.archive.programs import (
+    SET_UP_HINT,
+    find_program,
+    isolation,
+    office_arguments,
+    office_environment,
+    prepare_profile,
+)
 from pipeline.problems import InputError, Problem
 
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
@@ -191,7 +198,7 @@ class _Office:
         self._answers = queue.Queue()
         self._process = subprocess.Popen([*isolation(), str(self._python), str(BRIDGE), pipe, *office],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                         text=True, start_new_session=True)
+                                         text=True, start_new_session=True, env=office_environment(run / "tmp"))
         threading.Thread(target=read_lines, args=(self._process, self._answers), daemon=True).start()
         try:
             self._answer(max(START_TIMEOUT, self.timeout))

@@ -41,6 +41,12 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield progress
 
 
+def built_folder(case: Path, build_dir: Path) -> Path:
+    """The folder `qdgen build` writes `case` into (as `build.stages` names it), known before anything is
+    imported to build it: LibreOffice starts on its files while the build is checked (`archive.ahead`)."""
+    return build_dir / (case if case.is_dir() else case.parent).name
+
+
 @click.command(cls=Command)
 @cases_argument
 @click.option("--out", "archive_root", type=FOLDER, required=True, metavar="THƯ_MỤC",
@@ -62,10 +68,11 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
     """Bản lưu trữ PDF/A của các quyết định đã ban hành (dự thảo bị từ chối)."""
     from pipeline.archive import store as archiving
 
-    folders = built_dirs(cases, build_options(build_dir, registries, None))
-    with progress_bar("Chuyển sang PDF/A") as progress:
-        outcomes = archiving.archive_batch(folders, archive_root, pdfa=int(pdfa), timeout=timeout,
-                                           workers=workers, progress=progress, correction=correction)
+    guessed = [built_folder(case, build_dir) for case in cases]
+    with (progress_bar("Chuyển sang PDF/A") as progress,
+          archiving.archive_ahead(guessed, archive_root, pdfa=int(pdfa), timeout=timeout, workers=workers,
+                                  progress=progress, correction=correction) as archive_built):
+        outcomes = archive_built(built_dirs(cases, build_options(build_dir, registries, None)))
     for outcome in outcomes:
         echo_problems(outcome.problems)
         click.echo(outcome.message, err=True)
@@ -83,12 +90,12 @@ def archive(cases: tuple[Path, ...], archive_root: Path, build_dir: Path, pdfa: 
 @as_of_option
 def preview(case: Path, out: Path, build_dir: Path, registries: tuple[Path, ...], as_of: dt.date | None) -> Outcome:
     """Ảnh PNG các trang của quyết định và phụ lục HỒ_SƠ, để xem nhanh không cần Word."""
-    from pipeline.archive import store as archiving
+    from pipeline.archive.images import draw_ahead, preview, preview_files
 
-    [folder] = built_dirs((case,), build_options(build_dir, registries, as_of))
-    files = [folder / "quyet-dinh.docx", *sorted(folder.glob("phu-luc-*.docx"))]
-    with progress_bar("Tạo ảnh các trang") as progress:
-        images = archiving.preview(files, out, progress=progress)
+    with (progress_bar("Tạo ảnh các trang") as progress,
+          draw_ahead(preview_files(built_folder(case, build_dir)), progress=progress) as ahead):
+        [folder] = built_dirs((case,), build_options(build_dir, registries, as_of))
+        images = preview(preview_files(folder), out, ahead=ahead)
     for image in images:
         click.echo(str(image))
     return Outcome()

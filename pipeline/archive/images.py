@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from pipeline.archive.ahead import Ahead
 from pipeline.archive.office import Converted, Job, convert_batch
 from pipeline.archive.png import render_png
-from pipeline.inputs.sources import read_bytes
+from pipeline.inputs.files import read_bytes
 from pipeline.problems import InputError, Problem
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.inputs.files import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST, ManifestFile, read_manifest
 from pipeline.problems import InputError, Location, Problem
 

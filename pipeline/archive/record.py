@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.archive.issued import IssuedDecision
 from pipeline.archive.pdfa import ArchiveCopy, level_name
-from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.inputs.files import read_bytes, sha256_bytes
 from pipeline.problems import InputError
 
 RECORD = "record.json"

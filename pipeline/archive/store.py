@@ -39,7 +39,7 @@ from pipeline.archive.pdfa import (
 )
 from pipeline.archive.record import RECORD, Version, read_record, record_bytes
 from pipeline.archive.versions import clean_leftovers, versions, write_version
-from pipeline.inputs.sources import read_bytes, sha256_bytes
+from pipeline.inputs.files import read_bytes, sha256_bytes
 from pipeline.outputs.manifest import MANIFEST
 from pipeline.problems import InputError, Location, Problem, os_reason
 

@@ -5,8 +5,14 @@
 Nothing here is asserted by tests. Every command runs as a whole process, --runs times, the commands
 taking turns round by round so that the machine's load falls on all of them alike; the median is
 printed. The fixture `lang-son-2023-issued` (a decision and two annexes) is copied to a scratch folder
-first and built there once, so the up-to-date build, preview and archive find its build.
+first and built there once, so the up-to-date build, preview and archive find its build. The package is
+byte-compiled first (as `scripts/setup.sh` does), and the run keeps its own cache (`XDG_CACHE_HOME`): the
+verdicts `build.memo` remembers and qdgen's LibreOffice profile template start empty, filled by the first,
+untimed runs.
 
+- `validate` is measured twice: on the unchanged case (answered from the verdict an untimed first run
+  remembered) and on a copy of it whose case.yaml gets a new comment line before each round (read,
+  checked and ranked in full, as after a clerk's edit);
 - the floor of preview and archive: one `soffice --headless --convert-to pdf` of the build's three
   .docx files, with a profile of its own warmed by one untimed run (so it pays no first-start set-up),
   in the same rounds; and the same call with a profile copied from qdgen's template, which also skips
@@ -79,12 +85,18 @@ class Scratch:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.counter = 0
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")  # remembered verdicts and profile template of this run
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "pipeline")], check=True,
+                       capture_output=True)  # as scripts/setup.sh does: no command compiles the package again
         shutil.copytree(ROOT / "fixtures", root / "fixtures")
         shutil.copytree(ROOT / "legal_basis", root / "legal_basis")
         self.case = root / "fixtures" / "cases" / CASE_NAME
+        self.edited = self.case.with_name(CASE_NAME + "-sua")  # beside it: its sheets' relative paths still hold
+        shutil.copytree(self.case, self.edited)
         self.out = root / "out"
         subprocess.run([*QDGEN, "build", str(self.case), "--out", str(self.out)], check=True,
                        capture_output=True, cwd=root)
+        subprocess.run([*QDGEN, "validate", str(self.case)], check=True, capture_output=True, cwd=root)
         built = self.out / CASE_NAME
         self.docx = [built / "quyet-dinh.docx", *sorted(built.glob("phu-luc-*.docx"))]
         self.soffice = shutil.which("soffice") or "soffice"
@@ -96,6 +108,12 @@ class Scratch:
     def fresh(self, name: str) -> str:
         self.counter += 1
         return str(self.root / f"{name}-{self.counter}")
+
+    def edit(self, round_: int) -> list[str]:
+        """`validate` of a case just edited (a comment added to its case.yaml): nothing remembered holds."""
+        with (self.edited / "case.yaml").open("a", encoding="utf-8") as case_file:
+            case_file.write(f"# sửa lần {round_}\n")
+        return ["validate", str(self.edited)]
 
     def floor(self, _: int) -> list[str]:
         return [self.soffice, "--headless", f"-env:UserInstallation={self.profile}", "--convert-to", "pdf",
@@ -116,6 +134,7 @@ class Scratch:
             "qdgen --help": ("≤ 0,25 s", ["--help"]),
             "qdgen basis list": ("≤ 0,25 s", ["basis", "list"]),
             "qdgen validate CASE": ("≤ 0,25 s", ["validate", case]),
+            "qdgen validate CASE (just edited)": ("≤ 0,25 s", self.edit),
             "qdgen build CASE (up to date)": ("≤ 0,25 s", ["build", case, "--out", out]),
             "qdgen build CASE (from scratch)": ("≤ 0,35 s", lambda _: ["build", case, "--out", self.fresh("build")]),
             "soffice --convert-to pdf (3 .docx)": ("floor", self.floor),

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from types import MappingProxyType
-from xml.sax.saxutils import unescape
 
 from lxml import etree
 
@@ -101,7 +101,7 @@ def _columns(table: str, styles: TextStyles) -> list[list[CellText]]:
                 xml = paragraph.group()
                 style = _STYLE.search(xml)
                 half_points, bold = styles.sizes.get(style.group(1), styles.default) if style else styles.default
-                text = unescape("".join(_TEXT.findall(xml)), {"&quot;": '"', "&apos;": "'"})
+                text = unescape("".join(_TEXT.findall(xml)))  # every XML escape, &#34; of autoescape too
                 columns[index].append(CellText(text, half_points, bold or bool(_BOLD.search(xml)), heading))
     return columns
 

@@ -197,3 +197,19 @@ def test_a_kind_from_outside_the_package_is_remembered_with_its_own_module(proje
     [entry] = _entries(project, "validate")
     files = json.loads(entry.read_text(encoding="utf-8"))["files"]
     assert str(Path(giao_nhiem_vu.__file__).absolute()) in files  # its code changes its verdicts too
+
+
+def test_entries_untouched_for_a_week_are_removed_at_most_once_a_day(tmp_path):
+    now = 1_800_000_000.0
+    old, recent, staged, other = (tmp_path / name for name in ("validate-a.json", "build-b.json", "x.tmp",
+                                                              "ghi-chu.txt"))
+    for path, age_days in ((old, 8), (recent, 1), (staged, 9), (other, 30)):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (now - age_days * 86400, now - age_days * 86400))
+    memo.prune(tmp_path, now)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pruned", "build-b.json", "ghi-chu.txt"]
+    os.utime(recent, (now - 8 * 86400, now - 8 * 86400))
+    memo.prune(tmp_path, now + 3600)  # pruned an hour ago: nothing is looked at
+    assert recent.exists()
+    memo.prune(tmp_path, now + 2 * 86400)
+    assert not recent.exists() and other.exists()

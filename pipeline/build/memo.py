@@ -12,7 +12,8 @@ only when all of these are the same now; anything else, or an entry that cannot 
 command does its whole work. A file is hashed only when it is a regular file within `MAX_FILE_BYTES`.
 
 Entries are small JSON files under `$XDG_CACHE_HOME/qdgen/verdicts/` (by default `~/.cache/qdgen/verdicts/`),
-one per subject, command and context, each replaced atomically. Deleting the folder costs one full run per case.
+one per subject, command and context, each replaced atomically; entries untouched for a week are removed.
+Deleting the folder costs one full run per case.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger inputs are refused by their readers anyway (inputs/sources.py); they are never hashed here."""
+KEPT_SECONDS = 7 * 24 * 3600
+"""How long an entry nobody rewrote is kept."""
+PRUNE_EVERY_SECONDS = 24 * 3600
 FOLDER_PATTERN = "*.yaml"
 """The files of a folder read as a whole (a registry, the units data), as their readers find them."""
 
@@ -59,9 +64,8 @@ def recall(command: str, subject: Path | str, context: Mapping[str, Any]) -> dic
 def remember(command: str, subject: Path | str, context: Mapping[str, Any], files: Iterable[Path],
              folders: Iterable[Path], verdict: dict) -> None:
     """Keep `verdict` with the digests of `files` and of every file in `folders`, and the folders' listings, as
-    they are now. A file that
-    cannot be hashed keeps nothing (the next run does its whole work); a cache that cannot be written is
-    skipped: remembering is never what makes a command fail."""
+    they are now. A file that cannot be hashed keeps nothing (the next run does its whole work); a cache that
+    cannot be written is skipped: remembering is never what makes a command fail."""
     listings = {folder: listing(folder) for folder in folders}
     every_file = [*files, *(folder / name for folder, names in listings.items() for name in names or ())]
     digests = {str(path.absolute()): digest(path) for path in every_file}
@@ -81,6 +85,29 @@ def remember(command: str, subject: Path | str, context: Mapping[str, Any], file
         os.replace(staged, target)
     except OSError:
         Path(staged).unlink(missing_ok=True)
+    prune(target.parent)
+
+
+def prune(folder: Path, now: float | None = None) -> None:
+    """Remove entries (and a killed run's staged files) untouched for KEPT_SECONDS, at most once per
+    PRUNE_EVERY_SECONDS: most entries name their day, so yesterday's are never recalled again."""
+    now = time.time() if now is None else now
+    marker = folder / ".pruned"
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    try:
+        marker.touch()
+        os.utime(marker, (now, now))
+        for entry in folder.iterdir():
+            if entry.suffix in {".json", ".tmp"} and now - entry.stat().st_mtime > KEPT_SECONDS:
+                entry.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def digest(path: Path) -> str | None:

@@ -7,9 +7,10 @@ A verdict is remembered with everything it was computed from: the sha256 of ever
 its wording and templates, the sheets, criteria set and agency list it names, every registry file, the units
 data and, for a build, the manifest of its output folder), the listing of every folder whose files were all
 read (a registry file added is a change), what produced it (the code, and the name and version of every
-installed library) and the command's context (the day, `--as-of`, the registries, the output folder). It is recalled
-only when all of these are the same now; anything else, or an entry that cannot be read, is a miss, and the
-command does its whole work. A file is hashed only when it is a regular file within `MAX_FILE_BYTES`.
+installed library) and the command's context (the day, `--as-of`, the registries, the output folder, the
+working folder its paths are named from). It is recalled only when all of these are the same now; anything
+else, or an entry that cannot be read, is a miss, and the command does its whole work. A file is hashed
+only as `inputs.files` reads it: a regular file within its cap, never a pipe or a device.
 
 Entries are small JSON files under `$XDG_CACHE_HOME/qdgen/verdicts/` (by default `~/.cache/qdgen/verdicts/`),
 one per subject, command and context, each replaced atomically; entries untouched for a week are removed.
@@ -22,7 +23,6 @@ import functools
 import hashlib
 import json
 import os
-import stat
 import sys
 import tempfile
 import time
@@ -30,8 +30,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Larger inputs are refused by their readers anyway (inputs/sources.py); they are never hashed here."""
+from pipeline.inputs.files import read_bytes
+from pipeline.problems import InputError
+
 KEPT_SECONDS = 7 * 24 * 3600
 """How long an entry nobody rewrote is kept."""
 PRUNE_EVERY_SECONDS = 24 * 3600
@@ -111,21 +112,14 @@ def prune(folder: Path, now: float | None = None) -> None:
 
 
 def digest(path: Path) -> str | None:
-    """sha256 of a regular file within MAX_FILE_BYTES and where it really is (a file made a link to elsewhere
-    is a change: the case's reader may refuse it); `absent` for none; None for anything else (a folder, a
-    pipe, a device, a huge file), which is never remembered and never recalled."""
+    """sha256 of a file and where it really is (a file made a link to elsewhere is a change: the case's reader
+    may refuse it); `absent` for none; None for what `inputs.files` refuses to read (a folder, a pipe, a
+    device, a file over its cap), which is never remembered and never recalled."""
     try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return "absent"
-    except OSError:
-        return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
-        return None
-    try:
-        return f"{hashlib.sha256(path.read_bytes()).hexdigest()} {os.path.realpath(path)}"
-    except OSError:
-        return None
+        data = read_bytes(path)
+    except InputError as error:
+        return "absent" if [problem.code for problem in error.problems] == ["file.missing"] else None
+    return f"{hashlib.sha256(data).hexdigest()} {os.path.realpath(path)}"
 
 
 def listing(folder: Path) -> list[str] | None:

@@ -33,6 +33,7 @@ from pipeline.records import Annex, Artifact, Decision
 
 if TYPE_CHECKING:  # rendering, checking, ranking and writing are imported when they run: a case found up to
     # date needs none of docxtpl, python-docx or the checker, and `validate` nothing that writes
+    from pipeline.build.prepare import Planned
     from pipeline.ooxml.package import CoreProperties
     from pipeline.outputs.manifest import Manifest
 
@@ -255,7 +256,7 @@ def _recalled_build(path: Path, options: BuildOptions) -> CaseResult | None:
     return None if verdict is None else CaseResult(path, BuildStatus.UP_TO_DATE, Path(verdict["out_dir"]))
 
 
-def _remember_build(planned, options: BuildOptions, target: Path) -> None:
+def _remember_build(planned: Planned, options: BuildOptions, target: Path) -> None:
     """A case whose outputs are now up to date, remembered with its output folder's manifest (a folder changed
     or removed since is a change)."""
     from pipeline.build.prepare import dependencies

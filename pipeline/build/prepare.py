@@ -75,10 +75,14 @@ def plan(path: Path, registry: Registry, options: BuildOptions, *, fingerprinted
                    statuses)
 
 
+def input_files(kind: Kind, case: Case) -> dict[str, Path | None]:
+    """Every file besides the case that its outputs depend on, by role (`sheet:par`, `template:…`)."""
+    return {"wording": kind.wording_file, f"template:{kind.name}": kind.template_file, **kind.inputs(case)}
+
+
 def input_digests(kind: Kind, case: Case, case_digest: str) -> dict[str, str]:
-    """sha256 of every file a case's outputs depend on, by role (`sheet:par`, `template:…`)."""
-    files = {"wording": kind.wording_file, f"template:{kind.name}": kind.template_file, **kind.inputs(case)}
-    return {"case": case_digest, **{role: file_digest(path) for role, path in files.items()}}
+    """sha256 of every file a case's outputs depend on, by role."""
+    return {"case": case_digest, **{role: file_digest(path) for role, path in input_files(kind, case).items()}}
 
 
 def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared:
@@ -121,6 +125,6 @@ def dependencies(planned: Planned, options: BuildOptions) -> tuple[tuple[Path, .
     (the registries, the units data)."""
     kind, case = planned.kind, planned.case
     module = getattr(sys.modules.get(type(kind).__module__), "__file__", None)
-    files = (case.path, kind.wording_file, kind.template_file, *((Path(module),) if module else ()),
-             *(path for path in kind.inputs(case).values() if path is not None))
+    files = (case.path, *((Path(module),) if module else ()),
+             *(path for path in input_files(kind, case).values() if path is not None))
     return files, (*options.registry_dirs, BUNDLED_UNITS)

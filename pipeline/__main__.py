@@ -1,5 +1,5 @@
 """`python -m pipeline` is the same as the `qdgen` command."""
 
-from pipeline.cli.commands import main
+from pipeline.cli.commands import run
 
-main()
+run()

@@ -10,6 +10,8 @@ commands; a new command is one line of `COMMANDS`.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 
 import click
@@ -49,3 +51,13 @@ class LazyQdgen(Qdgen):
                       help="In phiên bản rồi thoát.")
 def main() -> None:
     """Soạn Quyết định QĐ-UBND và Phụ lục đúng thể thức Nghị định 30/2020/NĐ-CP."""
+
+
+def run() -> None:
+    """The `qdgen` program (console script and `python -m pipeline`): `main`, in a process that ends without
+    one last garbage collection. Freezing the objects when the program exits (its atexit handlers have run,
+    its files are closed) spares a pass over everything imported, about a twentieth of a short command;
+    the memory goes back with the process. Callers of `main` inside a process of their own (tests, CliRunner)
+    keep their collector as it is."""
+    atexit.register(gc.freeze)
+    main()

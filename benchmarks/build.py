@@ -58,7 +58,7 @@ def per_case(runs: int) -> float:
 
     def one() -> None:
         prepared = prepare(FIXTURE, registry, options)
-        render_documents(prepared.decision)
+        render_documents(prepared.decision, prepared.templates)
 
     one()  # templates compiled once per process, as in any batch
     return _median_ms(one, runs)

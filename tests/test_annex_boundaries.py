@@ -61,12 +61,13 @@ def findings(tmp_path_factory):
     variants = _variants(options)
     documents = {}
     for kind, template in ((Annex, "cong-bo-chi-so"), (Attachment, "ban-hanh-bo-tieu-chi")):
-        decision = prepare(CASES / ("lang-son-2025-sipas-par" if kind is Annex else "lang-son-2019-bo-tieu-chi"),
-                           load_registry(options), options).decision
+        prepared = prepare(CASES / ("lang-son-2025-sipas-par" if kind is Annex else "lang-son-2019-bo-tieu-chi"),
+                           load_registry(options), options)
+        decision = prepared.decision
         assert decision.template == template
         field = "annexes" if kind is Annex else "attachments"
         documents |= render_documents(dataclasses.replace(decision, **{field: tuple(
-            variant for variant in variants.values() if isinstance(variant, kind))}))
+            variant for variant in variants.values() if isinstance(variant, kind))}), prepared.templates)
     paths = []
     for name in variants:
         path = folder / f"{name}.docx"

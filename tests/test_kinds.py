@@ -4,6 +4,8 @@ without touching the package, and each kind's keys are its own."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import docx
 import pytest
@@ -125,3 +127,28 @@ def test_states_are_enums_that_write_their_old_strings():
     # fingerprints recorded before the enums still match: a build made then is up to date now
     assert citations_digest([CitedStatus("a", "t", IN_FORCE, None, None, ())]) == \
         citations_digest([CitedStatus("a", "t", "in_force", None, None, ())])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["registry", "base", "compose", "cong_bo_chi_so", "Cong-Bo-Chi-So",
+                                   "../cong-bo-chi-so", "cong-bo-chi-so.py", "os"])
+def test_a_template_naming_a_module_but_no_kind_is_an_unknown_template(tmp_path, value):
+    """`find_kind` imports the module a name would have only within `pipeline.kinds`, and takes it only if
+    its KIND has that very name."""
+    folder = _case(tmp_path, TASKS.replace("template: giao-nhiem-vu", f"template: '{value}'"))
+    [problem] = validate_cases([folder], BuildOptions(out=tmp_path, build_day=BUILD_DAY))[folder]
+    assert problem.code == "case.unknown_template", problem
+
+
+def test_reading_a_case_imports_its_own_kind_only(tmp_path):
+    """A command reading one case pays for one kind's module and schema, not every kind's."""
+    script = """
+import sys
+from pathlib import Path
+from pipeline.inputs.load import read_case
+read_case(Path(sys.argv[1]))
+print(sorted(name for name in sys.modules if name.startswith("pipeline.kinds.") and name.count(".") == 2))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(CASES / "lang-son-2024-khen-thuong")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['pipeline.kinds.base', 'pipeline.kinds.compose', " \
+                                  "'pipeline.kinds.quyet_dinh', 'pipeline.kinds.registry']"

@@ -42,8 +42,9 @@ def test_template_variables_are_what_compose_produces():
     assert load_template(TEMPLATES / "annexes" / "bang-xep-hang.docx").variables == {"annex"}
 
 
-def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
-    """Templates compiled once and inputs parsed once per process change nothing in the output, and
+def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path, monkeypatch):
+    """Templates compiled once and inputs parsed once per process, or kept between processes (`memo`: the
+    warm build recalls every prepared case, template, parse and check), change nothing in the output, and
     neither does building in a process pool."""
     from pipeline.build import prepare
     from pipeline.ooxml import render
@@ -51,8 +52,10 @@ def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
     options = BuildOptions(out=tmp_path / "warm", build_day=BUILD_DAY)
     build_cases(cases, BuildOptions(out=tmp_path / "first", build_day=BUILD_DAY))  # fills the caches
     warm = build_cases(cases, options, workers=1)
-    render._compile.cache_clear()
+    render._loaded.cache_clear()
+    render._jinja_template.cache_clear()
     prepare.PARSED.clear()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cold-cache"))  # nothing remembered either
     cold = build_cases(cases, BuildOptions(out=tmp_path / "cold", build_day=BUILD_DAY), workers=1)
     pooled = build_cases(cases * 1, BuildOptions(out=tmp_path / "pooled", build_day=BUILD_DAY), workers=2)
     assert {r.status for r in warm + cold} == {"built"}
@@ -61,3 +64,25 @@ def test_cached_uncached_and_pooled_builds_are_byte_identical(tmp_path):
             other = tmp_path / folder / produced.relative_to(tmp_path / "warm")
             assert other.read_bytes() == produced.read_bytes(), other
     assert len(pooled) == len(cases)
+
+
+def test_line_breaks_in_values_are_written_as_docxtpl_writes_them(tmp_path):
+    """`render._line_breaks` turns a drafter's `\\n` into Word's break exactly as docxtpl's `resolve_listing`
+    does (two recipients of the 2023 fixture hold one), without importing docxtpl."""
+    from docxtpl import DocxTemplate
+
+    from pipeline.build.options import load_registry
+    from pipeline.build.prepare import prepare
+    from pipeline.ooxml import render
+
+    options = BuildOptions(out=tmp_path, build_day=BUILD_DAY)
+    prepared = prepare(CASES / "lang-son-2023-sipas-par", load_registry(options), options)
+    template = load_template(prepared.templates.decision)
+    xml = render._jinja_template(template.code["word/document.xml"]).render(context_of(prepared.decision))
+    breaks = xml.count("\n", xml.index("<", 2))  # past the declaration's line end
+    assert breaks >= 2
+    resolved = render._line_breaks(xml)
+    assert resolved == DocxTemplate(None).resolve_listing(xml)
+    assert resolved.count("<w:br/>") == xml.count("<w:br/>") + breaks
+    tabbed = xml.replace("\n", "\t", 1)  # a tab in a template's own text: left to docxtpl
+    assert render._line_breaks(tabbed) == DocxTemplate(None).resolve_listing(tabbed)

@@ -12,22 +12,29 @@ working folder its paths are named from). It is recalled only when all of these 
 else, or an entry that cannot be read, is a miss, and the command does its whole work. A file is hashed
 only as `inputs.files` reads it: a regular file within its cap, never a pipe or a device.
 
+Besides verdicts, `remember_object` keeps a pickled object the same way: a build keeps the case it read,
+checked and composed (`stages`), so building it again into another folder does not read it again.
+
 Entries are small JSON files under `$XDG_CACHE_HOME/qdgen/verdicts/` (by default `~/.cache/qdgen/verdicts/`),
 one per subject, command and context, each replaced atomically; entries untouched for a week are removed.
-Deleting the folder costs one full run per case.
+Deleting the folder costs one full run per case. Nothing is recalled from a folder that is not its user's
+own or that others may write into (`XDG_CACHE_HOME` pointed at a shared folder): a pickle is code.
 """
 
 from __future__ import annotations
 
+import base64
+import copyreg
 import functools
 import hashlib
 import json
 import os
+import pickle
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pipeline.inputs.files import read_bytes
@@ -40,6 +47,15 @@ FOLDER_PATTERN = "*.yaml"
 """The files of a folder read as a whole (a registry, the units data), as their readers find them."""
 
 
+
+def _read_only(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
+"""Records keep their mappings read-only (`records.frozen_map`); pickled, such a mapping is its items."""
+
+
 def cache_folder() -> Path:
     """Where verdicts are kept: `$XDG_CACHE_HOME/qdgen/verdicts`, else `~/.cache/qdgen/verdicts`."""
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -50,6 +66,8 @@ def recall(command: str, subject: Path | str, context: Mapping[str, Any]) -> dic
     """The verdict remembered for `subject` (a case file, or a name) under `command` and `context`, if nothing
     it depends on changed."""
     try:
+        if not _private(cache_folder()):
+            return None
         entry = json.loads(_entry(command, subject, context).read_text(encoding="utf-8"))
         if entry["producer"] != _environment() or entry["context"] != _plain(context):
             return None
@@ -76,7 +94,9 @@ def remember(command: str, subject: Path | str, context: Mapping[str, Any], file
              "folders": {str(folder.absolute()): names for folder, names in listings.items()}, "verdict": verdict}
     try:
         target = _entry(command, subject, context)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only to write: recalling needs none of it
+
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, staged = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # private to its owner
     except (OSError, RuntimeError):
         return
@@ -87,6 +107,25 @@ def remember(command: str, subject: Path | str, context: Mapping[str, Any], file
     except OSError:
         Path(staged).unlink(missing_ok=True)
     prune(target.parent)
+
+
+def recall_object(command: str, subject: Path | str, context: Mapping[str, Any]) -> Any:
+    """The object `remember_object` kept for `subject`, if nothing it depends on changed; else None."""
+    verdict = recall(command, subject, context)
+    try:
+        return None if verdict is None else pickle.loads(base64.b64decode(verdict["pickle"]))
+    except Exception:  # noqa: BLE001 - an entry of other code (a class renamed): a miss, never a failure
+        return None
+
+
+def remember_object(command: str, subject: Path | str, context: Mapping[str, Any], files: Iterable[Path],
+                    folders: Iterable[Path], kept: object) -> None:
+    """`remember`, keeping `kept` pickled (frozen records: what `recall_object` gives back is equal to it)."""
+    try:
+        data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # something a kind keeps that pickle cannot
+        return
+    remember(command, subject, context, files, folders, {"pickle": base64.b64encode(data).decode("ascii")})
 
 
 def prune(folder: Path, now: float | None = None) -> None:
@@ -129,6 +168,12 @@ def listing(folder: Path) -> list[str] | None:
     return sorted(path.relative_to(folder).as_posix() for path in folder.rglob(FOLDER_PATTERN))
 
 
+def _private(folder: Path) -> bool:
+    """Whether only its user can put entries into `folder`: it is theirs and no one else may write into it."""
+    status = folder.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
 def _entry(command: str, subject: Path | str, context: Mapping[str, Any]) -> Path:
     name = str(subject.resolve()) if isinstance(subject, Path) else subject
     key = json.dumps([command, name, _plain(context)], ensure_ascii=False, sort_keys=True)
@@ -142,11 +187,12 @@ def _plain(context: Mapping[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _environment() -> str:
-    """The code (`provenance.own_code`) and every distribution on sys.path by name and version (its
+    """Python's version (a pickle or marshalled code is read only by the Python that wrote it), the code
+    (`provenance.own_code`) and every distribution on sys.path by name and version (its
     `name-version.dist-info` folder): an upgrade of any library is a change, not only of those that shape a
     .docx (which `provenance.producer` names, at the cost of importing importlib.metadata)."""
     from pipeline.outputs.provenance import own_code
 
     installed = sorted(name for folder in sys.path if os.path.isdir(folder)
                        for name in os.listdir(folder) if name.endswith(".dist-info"))
-    return hashlib.sha256("\n".join([own_code(), *installed]).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join([sys.version, own_code(), *installed]).encode("utf-8")).hexdigest()

@@ -9,27 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.build import remembered
 from pipeline.build.options import BuildOptions
+from pipeline.build.prepared import Prepared, Templates
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import CitedStatus, cited_statuses, fingerprints
 from pipeline.domain.validate import check_day, validate_case
-from pipeline.inputs.cache import ParsedFiles, file_digest
+from pipeline.inputs.cache import BUNDLED_UNITS, ParsedFiles, file_digest
 from pipeline.inputs.load import read_case
 from pipeline.inputs.sources import read_yaml
-from pipeline.inputs.units import BUNDLED_UNITS, bundled_units
 from pipeline.kinds.base import Kind
 from pipeline.kinds.compose import wording_problems
 from pipeline.kinds.registry import kind_named
 from pipeline.problems import InputError, Problem, errors
-from pipeline.records import Case, Decision, ScoreSource
+from pipeline.records import Case, ScoreSource
 
-PARSED = ParsedFiles()
-"""Criteria sets and agency lists parsed once per process (a batch shares them); `PARSED.clear()` empties it."""
+PARSED = ParsedFiles(remembered.KeptParses())
+"""Criteria sets, agency lists, score sheets and the units data parsed once per content (a batch shares them,
+and `memo` keeps them for the next command); `PARSED.clear()` empties what this process holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +45,11 @@ class Planned:
     statuses: tuple[CitedStatus, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A case loaded and checked, with everything needed to render it.
-
-    `decision` is None when the case has errors (then `problems` holds them).
-    """
-
-    case: Case
-    decision: Decision | None
-    fingerprints: Mapping[str, str]
-    statuses: tuple[CitedStatus, ...]
-    problems: tuple[Problem, ...]
-    annex_agencies: Mapping[str, Sequence[str]]
-
-
 def plan(path: Path, registry: Registry, options: BuildOptions, *, fingerprinted: bool = True) -> Planned:
     """Read the case file and hash every input it names (without parsing them): the fingerprints a
     previous build is compared with (none when not `fingerprinted`: `validate` compares with nothing).
     Raises InputError when the case file cannot be read."""
-    loaded = read_case(path)
+    loaded = read_case(path, PARSED.units())
     case = loaded.case
     kind = kind_named(case.template)
     day = check_day(case, options.build_day, options.as_of)
@@ -92,7 +79,7 @@ def prepare(path: Path, registry: Registry, options: BuildOptions) -> Prepared:
 
 def prepare_planned(planned: Planned, registry: Registry) -> Prepared:
     case, kind = planned.case, planned.kind
-    problems = [*validate_case(case, registry, planned.day, bundled_units()), *kind.checks(case)]
+    problems = [*validate_case(case, registry, planned.day, PARSED.units()), *kind.checks(case)]
     try:
         wording = PARSED.read(read_yaml, kind.wording_file).data
     except InputError as exc:
@@ -101,11 +88,12 @@ def prepare_planned(planned: Planned, registry: Registry) -> Prepared:
     problems.extend(wording_problems(case, wording, kind.placeholders))
     gathered, found = kind.gather(case, PARSED)
     problems.extend(found)
+    templates = Templates(kind.template_file, kind.annex_template, kind.attachment_template)
     if errors(problems):
-        return Prepared(case, None, planned.fingerprints, planned.statuses, tuple(problems), {})
+        return Prepared(case, None, planned.fingerprints, planned.statuses, tuple(problems), {}, templates)
     decision = kind.compose(case, registry, wording, gathered)
     return Prepared(case, decision, planned.fingerprints, planned.statuses, tuple(problems),
-                    kind.annex_agencies(decision, gathered))
+                    kind.annex_agencies(decision, gathered), templates)
 
 
 def rank_sheet(index: str, sheet: Path, criteria: Path | None, agencies: Path) -> tuple[Any, list[Problem]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.build import memo
+from pipeline.build import memo, remembered
 from pipeline.build.options import BuildOptions, load_registry
 from pipeline.domain.legal import Registry
 from pipeline.domain.outdated import reasons
@@ -34,6 +34,7 @@ from pipeline.records import Annex, Artifact, Decision
 if TYPE_CHECKING:  # rendering, checking, ranking and writing are imported when they run: a case found up to
     # date needs none of docxtpl, python-docx or the checker, and `validate` nothing that writes
     from pipeline.build.prepare import Planned
+    from pipeline.build.prepared import Kept, Prepared, Templates
     from pipeline.ooxml.package import CoreProperties
     from pipeline.outputs.manifest import Manifest
 
@@ -122,27 +123,44 @@ def _build_in_worker(path: Path) -> CaseResult:
 
 
 def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseResult:
-    """Build one case unless its outputs are up to date (decided from fingerprints alone, nothing parsed)."""
-    from pipeline.build.prepare import plan, prepare_planned
+    """Build one case unless its outputs are up to date (decided from fingerprints alone, nothing parsed).
+
+    A case this build (or an earlier one, into any folder) read, checked and composed with the same inputs
+    is not read again: `memo` gives back what it became (`Kept`)."""
     from pipeline.outputs.manifest import MANIFEST, read_manifest
     from pipeline.outputs.targets import case_inputs, target_problems
 
-    try:
-        planned = plan(path, registry, options)
-    except InputError as exc:
-        return CaseResult(path, BuildStatus.FAILED, problems=exc.problems)
-    case = planned.case
+    kept = memo.recall_object("prepared", case_file(path), _context(options))
+    planned = None
+    if kept is None:
+        from pipeline.build.prepare import plan
+
+        try:
+            planned = plan(path, registry, options)
+        except InputError as exc:
+            return CaseResult(path, BuildStatus.FAILED, problems=exc.problems)
+    case = planned.case if planned else kept.prepared.case
+    fingerprints, statuses = (planned.fingerprints, planned.statuses) if planned else (
+        kept.prepared.fingerprints, kept.prepared.statuses)
     target = options.out / case.name
     refused = target_problems(target, case_inputs(case, options.registry_dirs))
     if refused:  # before anything else: a folder that is not ours says nothing about this case
         return CaseResult(path, BuildStatus.FAILED, target, problems=refused)
     previous = read_manifest(target)
-    why = reasons(planned.fingerprints, previous.fingerprints if previous else None,
-                  planned.statuses, previous.citations if previous else None)
+    why = reasons(fingerprints, previous.fingerprints if previous else None,
+                  statuses, previous.citations if previous else None)
+    if not why and planned is not None:
+        from pipeline.build.prepare import dependencies
+
+        _remember_build(case.path, *dependencies(planned, options), options, target)
     if not why:
-        _remember_build(planned, options, target)
         return CaseResult(path, BuildStatus.UP_TO_DATE, target)
-    prepared = prepare_planned(planned, registry)
+    if kept is None:
+        from pipeline.build.prepare import prepare_planned
+
+        kept = _kept(planned, prepare_planned(planned, registry), options)
+        memo.remember_object("prepared", case_file(path), _context(options), kept.files, kept.folders, kept)
+    prepared = kept.prepared
     if prepared.decision is None:
         return CaseResult(path, BuildStatus.FAILED, target, reasons=why if previous else (),
                           problems=prepared.problems)
@@ -159,36 +177,46 @@ def build_case(path: Path, registry: Registry, options: BuildOptions) -> CaseRes
             "Văn bản đã ban hành là hồ sơ lịch sử. Nếu thật sự cần, hãy chuyển thư mục cũ đi nơi khác rồi tạo lại."),))
 
     from pipeline.outputs.manifest import manifest_data
-    from pipeline.outputs.verify import check_outputs
     from pipeline.outputs.write import write_build
 
     def manifest(artifacts: tuple[Artifact, ...]) -> Manifest:
         return manifest_data(prepared.case.name, prepared.decision, artifacts, __version__,
                              prepared.fingerprints, prepared.statuses, prepared.annex_agencies)
 
-    written = write_build(target, render_documents(prepared.decision), manifest,
-                          case_inputs(case, options.registry_dirs), check_outputs)
+    written = write_build(target, render_documents(prepared.decision, prepared.templates), manifest,
+                          case_inputs(case, options.registry_dirs), remembered.checked)
     if errors(written.problems):
         return CaseResult(path, BuildStatus.FAILED, target, reasons=why, problems=prepared.problems + written.problems)
-    _remember_build(planned, options, target)
+    _remember_build(case.path, kept.files, kept.folders, options, target)
     return CaseResult(path, BuildStatus.BUILT, target, written.artifacts, why, prepared.problems + written.problems)
 
 
-def render_documents(decision: Decision) -> dict[str, tuple[str, bytes]]:
+def _kept(planned: Planned, prepared: Prepared, options: BuildOptions) -> Kept:
+    """A prepared case with the files and folders it was computed from (`prepare.dependencies`)."""
+    from pipeline.build.prepare import dependencies
+    from pipeline.build.prepared import Kept
+
+    # the case without its kind's keys model (a pydantic object): read when checking and composing, done by now
+    prepared = dataclasses.replace(prepared, case=dataclasses.replace(prepared.case, keys=None))
+    return Kept(prepared, *dependencies(planned, options))
+
+
+def render_documents(decision: Decision, templates: Templates) -> dict[str, tuple[str, bytes]]:
     """File name → (artifact kind, bytes) of the decision and each document its kind produces beside it."""
-    from pipeline.kinds.registry import kind_named
     from pipeline.ooxml.render import context_of, load_template, render
 
-    kind = kind_named(decision.template)
+    def template(path: Path):
+        return load_template(path, remembered.TEMPLATES)
+
     core = _core_properties(decision)
-    documents = {DECISION_FILE: ("decision", render(load_template(kind.template_file), context_of(decision), core))}
+    documents = {DECISION_FILE: ("decision", render(template(templates.decision), context_of(decision), core))}
     for attachment in decision.attachments:
         documents[f"{attachment.key}.docx"] = ("attachment", render(
-            load_template(kind.attachment_template), {"attachment": attachment},
+            template(templates.attachment), {"attachment": attachment},
             dataclasses.replace(core, title=attachment.subject)))
     for annex in decision.annexes:
         annex_core = dataclasses.replace(core, title=f"{annex.label}: {annex.title}")
-        documents[f"{annex.key}.docx"] = ("annex", render(load_template(kind.annex_template),
+        documents[f"{annex.key}.docx"] = ("annex", render(template(templates.annex),
                                                           {"annex": _with_end_mark(annex)}, annex_core))
     return documents
 
@@ -256,12 +284,11 @@ def _recalled_build(path: Path, options: BuildOptions) -> CaseResult | None:
     return None if verdict is None else CaseResult(path, BuildStatus.UP_TO_DATE, Path(verdict["out_dir"]))
 
 
-def _remember_build(planned: Planned, options: BuildOptions, target: Path) -> None:
-    """A case whose outputs are now up to date, remembered with its output folder's manifest (a folder changed
-    or removed since is a change)."""
-    from pipeline.build.prepare import dependencies
+def _remember_build(case: Path, files: Sequence[Path], folders: Sequence[Path], options: BuildOptions,
+                    target: Path) -> None:
+    """A case whose outputs are now up to date, remembered with what it was computed from and its output folder's
+    manifest (a folder changed or removed since is a change)."""
     from pipeline.outputs.manifest import MANIFEST
 
-    files, folders = dependencies(planned, options)
-    memo.remember("build", case_file(planned.case.path), _context(options, out=True), (*files, target / MANIFEST),
-                  folders, {"out_dir": str(target)})
+    memo.remember("build", case_file(case), _context(options, out=True), (*files, target / MANIFEST), folders,
+                  {"out_dir": str(target)})

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline import vn
 from pipeline.domain.legal import Registry
 from pipeline.problems import Location, Problem, Severity
-from pipeline.records import DocId
+from pipeline.records import DocId, Issuer
 from pipeline.scoring.records import AgencyList, agency_key
 
 PROVINCE_KINDS = ("tỉnh", "thành phố")
@@ -302,3 +302,27 @@ def _not_on_date(code: str, found: Presence, day: dt.date, where: Location, regi
 def _before_data(text: str, covers_from: dt.date, where: Location) -> Problem:
     return Problem("units.before_data", f"Dữ liệu đơn vị hành chính chỉ mô tả từ ngày {vn.short_date(covers_from)}; "
                    f"không kiểm tra được «{text}».", where, severity=Severity.WARNING)
+
+
+def issuer_of(province: str, commune: str | None, authority: str, day: dt.date,
+              units: AdministrativeUnits) -> Issuer:
+    """The issuer a case names, its kinds taken from the data as it stood on `day`.
+
+    A name the data does not know keeps the kind typed (else `tỉnh`, `xã`): `validate` reports it, so a
+    case is never refused here."""
+    typed_kind, name = split_kind(province)
+    found = units.province_presence(name, day)
+    province_unit = found.unit if found.unit is not None else None
+    issuer = Issuer(province_unit.name if province_unit else name, authority,
+                    province_unit.kind if province_unit else typed_kind or "tỉnh")
+    if commune is None:
+        return issuer
+    commune_kind, commune_name = split_kind(commune)
+    detail = units.detail(issuer.province)
+    same_name = [unit for unit in (detail.communes if detail else ())
+                 if agency_key(unit.name) == agency_key(commune_name)
+                 and (commune_kind is None or unit.kind == commune_kind)]
+    commune_unit = presence(same_name, day).unit
+    return Issuer(issuer.province, authority, issuer.province_kind,
+                  commune_unit.name if commune_unit else commune_name,
+                  commune_unit.kind if commune_unit else commune_kind or "xã")

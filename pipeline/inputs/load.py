@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.domain.units import AdministrativeUnits, issuer_of
 from pipeline.inputs.schema import CaseBase, validate_case_model
 from pipeline.inputs.sources import YamlDocument, foreign_file_problem, read_yaml
-from pipeline.inputs.units import bundled_units, issuer_of
 from pipeline.inputs.workspace import case_file, case_path_problem
 from pipeline.problems import InputError, Location, Problem
 from pipeline.records import (
@@ -38,26 +38,35 @@ class LoadedCase:
     digest: str  # sha256 of case.yaml
 
 
-def read_case(path: Path) -> LoadedCase:
+def read_case(path: Path, units: AdministrativeUnits | None = None) -> LoadedCase:
+    """The case at `path` (a folder holding case.yaml, or the file), its issuer's kinds taken from `units`
+    (the bundled units data unless given)."""
     file = case_file(path)
     if file.suffix not in {".yaml", ".yml"} or (path.is_dir() and not file.exists()):
         raise InputError([Problem("case.not_a_case", f"«{path}» không phải hồ sơ quyết định.", Location(file=path),
                                   "Hồ sơ là một thư mục chứa tệp case.yaml (hoặc chính tệp case.yaml).")])
     document = read_yaml(file)
-    from pipeline.kinds.registry import case_schemas  # every kind's schema: only when a case is read
+    from pipeline.kinds.registry import case_schemas, find_kind  # only when a case is read
 
-    schemas = case_schemas()
-    keys = {key for schema in schemas.values() for key in schema.model_fields}
-    foreign = foreign_file_problem(document, keys, "case", "hồ sơ quyết định")
-    if foreign:
-        raise InputError([foreign])
-    model, problems = validate_case_model(document, schemas)
+    data = document.data if isinstance(document.data, dict) else {}
+    if not any(key in CaseBase.model_fields for key in data):  # perhaps another file: every kind's keys decide
+        keys = {key for schema in case_schemas().values() for key in schema.model_fields}
+        foreign = foreign_file_problem(document, keys, "case", "hồ sơ quyết định")
+        if foreign:
+            raise InputError([foreign])
+    template = data.get("template")
+    kind = find_kind(template) if isinstance(template, str) else None
+    model, problems = validate_case_model(document, kind.schema() if kind else None, case_schemas)
     if problems:
         raise InputError(problems)
     problems = _path_problems(model, document)
     if problems:
         raise InputError(problems)
-    return LoadedCase(_case_record(model, document), document.sha256)
+    if units is None:
+        from pipeline.inputs.units import bundled_units
+
+        units = bundled_units()
+    return LoadedCase(_case_record(model, document, units), document.sha256)
 
 
 def _path_problems(model: CaseBase, document: YamlDocument) -> list[Problem]:
@@ -71,7 +80,7 @@ def _path_problems(model: CaseBase, document: YamlDocument) -> list[Problem]:
     return [problem for problem in found if problem is not None]
 
 
-def _case_record(model: CaseBase, document: YamlDocument) -> Case:
+def _case_record(model: CaseBase, document: YamlDocument, units: AdministrativeUnits) -> Case:
     """The case as one record; a key its kind does not have takes its empty value."""
     year, month, day = model.date
     base = document.path.parent
@@ -80,8 +89,7 @@ def _case_record(model: CaseBase, document: YamlDocument) -> Case:
               for index, source in _own(model, "scores", {}).items()}
     agencies, criteria = _own(model, "agencies", None), _own(model, "criteria", None)
     date = PartialDate(year, month, day)
-    issuer = issuer_of(model.issuer.province, model.issuer.commune, model.issuer.authority, date.as_date(),
-                       bundled_units())
+    issuer = issuer_of(model.issuer.province, model.issuer.commune, model.issuer.authority, date.as_date(), units)
     return Case(
         path=document.path,
         template=model.template,

@@ -5,7 +5,7 @@ the validation of a case against its kind's keys. A kind's own keys are in its m
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, Strict, ValidationError
@@ -96,7 +96,7 @@ class CaseBase(InputModel):
     executors: tuple[Line, ...] | None = None
     signer: SignerModel
     recipients: tuple[Text, ...] = ()
-    archive: ArchiveModel = ArchiveModel()
+    archive: ArchiveModel = ArchiveModel.model_construct()  # its defaults, without building its validator
     wording: dict[str, Text] = Field(default_factory=dict)
     replaces: tuple[Line, ...] = ()
     registry_id: Line | None = None
@@ -107,22 +107,24 @@ Index = Literal["par", "sipas"]
 Article = Annotated[ArticleModel, BeforeValidator(_as_item)]
 
 
-def validate_case_model(document: YamlDocument, kinds: Mapping[str, type[CaseBase]]
+def validate_case_model(document: YamlDocument, schema: type[CaseBase] | None,
+                        every_schema: Callable[[], Mapping[str, type[CaseBase]]]
                         ) -> tuple[CaseBase | None, tuple[Problem, ...]]:
-    """Validate a case file against its kind's keys: `kinds` maps each `template:` value to its model
-    (a subclass of CaseBase whose `template` is that value). Only the chosen kind's model is built and
-    validated against; the others name the kind a misplaced key belongs to."""
+    """Validate a case file against its kind's keys: `schema` is the model of the kind its `template:` names
+    (a subclass of CaseBase whose `template` is that value), None when no kind has that name. Only that
+    model is built and validated against; `every_schema()` (each kind's model by its `template:` value) is
+    asked for only to name the kinds a misplaced key or an unknown template could mean."""
     data = document.data
     if not isinstance(data, dict):
         return validate_model(CaseBase, document, "case")
     template = data.get("template")
-    if not isinstance(template, str) or template not in kinds:
-        return None, (_unknown_template(template, document, sorted(kinds)),)
+    if schema is None:
+        return None, (_unknown_template(template, document, sorted(every_schema())),)
     try:
-        return kinds[template].model_validate(data), ()
+        return schema.model_validate(data), ()
     except ValidationError as exc:
-        others = {name: model for name, model in kinds.items() if name != template}
-        return None, tuple(problem_of(error, kinds[template], document, "case", others, tag=template)
+        others = {name: model for name, model in every_schema().items() if name != template}
+        return None, tuple(problem_of(error, schema, document, "case", others, tag=template)
                            for error in exc.errors())
 
 

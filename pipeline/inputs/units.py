@@ -40,17 +40,15 @@ from pipeline.domain.units import (
     AdministrativeUnits,
     ProvinceDetail,
     Unit,
-    presence,
     split_kind,
 )
+from pipeline.inputs.cache import BUNDLED_UNITS
 from pipeline.inputs.model import Flag, FullDate, InputModel, Line, validate_model
 from pipeline.inputs.sources import YamlDocument, join_key, read_yaml
 from pipeline.problems import InputError, Location, Problem
-from pipeline.records import Issuer
 from pipeline.scoring.records import agency_key
 
 PROVINCES_FILE = "provinces.yaml"
-BUNDLED_UNITS = Path(__file__).resolve().parents[2] / "fixtures" / "units"
 
 
 class _Model(InputModel):
@@ -129,30 +127,6 @@ def read_units(folder: Path) -> AdministrativeUnits:
 def bundled_units() -> AdministrativeUnits:
     """The project's own units data (`fixtures/units/`), read once per process."""
     return read_units(BUNDLED_UNITS)
-
-
-def issuer_of(province: str, commune: str | None, authority: str, day: dt.date,
-              units: AdministrativeUnits) -> Issuer:
-    """The issuer a case names, its kinds taken from the data as it stood on `day`.
-
-    A name the data does not know keeps the kind typed (else `tỉnh`, `xã`): `validate` reports it, so a
-    case is never refused here."""
-    typed_kind, name = split_kind(province)
-    found = units.province_presence(name, day)
-    province_unit = found.unit if found.unit is not None else None
-    issuer = Issuer(province_unit.name if province_unit else name, authority,
-                    province_unit.kind if province_unit else typed_kind or "tỉnh")
-    if commune is None:
-        return issuer
-    commune_kind, commune_name = split_kind(commune)
-    detail = units.detail(issuer.province)
-    same_name = [unit for unit in (detail.communes if detail else ())
-                 if agency_key(unit.name) == agency_key(commune_name)
-                 and (commune_kind is None or unit.kind == commune_kind)]
-    commune_unit = presence(same_name, day).unit
-    return Issuer(issuer.province, authority, issuer.province_kind,
-                  commune_unit.name if commune_unit else commune_name,
-                  commune_unit.kind if commune_unit else commune_kind or "xã")
 
 
 def _read_detail(path: Path, units: AdministrativeUnits, problems: list[Problem]) -> ProvinceDetail | None:

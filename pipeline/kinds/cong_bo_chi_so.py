@@ -8,6 +8,7 @@ sheet and the PAR Index's criteria set.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,6 @@ class IndexPublication(Kind):
     def gather(self, case: Case, files: ParsedFiles) -> tuple[Rankings, list[Problem]]:
         """Read, check and rank each published index's score sheet (those `checks` found complete)."""
         from pipeline.inputs.agencies import read_agencies
-        from pipeline.inputs.units import bundled_units
         from pipeline.scoring.annex_tables import annex_tables
 
         if case.agencies is None:
@@ -98,15 +98,17 @@ class IndexPublication(Kind):
         except InputError as exc:
             return Rankings(), list(exc.problems)
         tables, listed = {}, {}
-        problems = list(bundled_units().check_agency_list(agencies, case.date.as_date(), case.location("agencies")))
+        problems = list(files.units().check_agency_list(agencies, case.date.as_date(), case.location("agencies")))
         if errors(problems):
             return Rankings(), problems  # ranking agencies that did not exist that day would only add noise
         for index in case.publishes:
             source = case.scores.get(index)
             if source is None or index == "par" and source.criteria is None:
                 continue  # reported by `checks`
-            try:
-                ranking, found = rank_index(index, source, agencies, files)
+            read = tuple(path for path in (source.sheet, source.criteria, case.agencies) if path is not None)
+            try:  # a function of these files alone: kept as a parse is (`ParsedFiles.derived`)
+                ranking, found = files.derived(f"rank_index.{index}", read,
+                                               functools.partial(rank_index, index, source, agencies, files))
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 
@@ -18,6 +19,8 @@ from pipeline.inputs.schema import CaseBase
 from pipeline.kinds.base import Kind
 
 ENTRY_POINTS = "qdgen.kinds"
+_BUNDLED_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+"""A name a bundled kind's module could have (a case's `template:` is text from the case: never a path)."""
 
 _kinds: dict[str, Kind] = {}
 _loaded: list[bool] = []  # non-empty once the bundled and entry-point kinds are in `_kinds`
@@ -43,7 +46,33 @@ def kinds() -> Mapping[str, Kind]:
 
 def kind_named(name: str) -> Kind:
     """The kind of a case whose schema accepted `name` (KeyError for a name no kind has)."""
-    return _known()[name]
+    kind = find_kind(name)
+    if kind is None:
+        raise KeyError(name)
+    return kind
+
+
+def find_kind(name: str) -> Kind | None:
+    """The kind named `name`, or None. Before every kind is loaded, only its own module is: an installed
+    package's entry point of that name (README: `<name> = "pkg.module:KIND"`), else the bundled module
+    named after it (`cong-bo-chi-so` → `pipeline/kinds/cong_bo_chi_so.py`); a command reading one case
+    imports one kind."""
+    if _loaded or name in _kinds:
+        return _kinds.get(name)
+    for point in entry_points(group=ENTRY_POINTS, name=name):
+        kind = point.load()
+        if isinstance(kind, Kind) and kind.name == name:
+            _kinds[name] = kind
+            return kind
+    if _BUNDLED_NAME.fullmatch(name):
+        try:
+            kind = getattr(importlib.import_module(f"pipeline.kinds.{name.replace('-', '_')}"), "KIND", None)
+        except ModuleNotFoundError:
+            kind = None
+        if isinstance(kind, Kind) and kind.name == name:
+            _kinds[name] = kind
+            return kind
+    return _known().get(name)  # a kind whose module is named otherwise
 
 
 def case_schemas() -> dict[str, type[CaseBase]]:

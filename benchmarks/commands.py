@@ -11,8 +11,12 @@ verdicts `build.memo` remembers and qdgen's LibreOffice profile template start e
 untimed runs.
 
 - `validate` is measured twice: on the unchanged case (answered from the verdict an untimed first run
-  remembered) and on a copy of it whose case.yaml gets a new comment line before each round (read,
-  checked and ranked in full, as after a clerk's edit);
+  remembered) and on a copy of it whose case.yaml gets a new comment line before each round (read and
+  checked in full, as after a clerk's edit; its unchanged score sheets, criteria set, agency list and units
+  data are what the previous run parsed);
+- `build` from scratch writes into a new folder each round: the case is the one the untimed first build read,
+  checked and composed, which `memo` kept; the same build of the case just edited (a new comment line) reads
+  and checks it again, and is shown beside it without a goal of its own;
 - the floor of preview and archive: one `soffice --headless --convert-to pdf` of the build's three
   .docx files, with a profile of its own warmed by one untimed run (so it pays no first-start set-up),
   in the same rounds; and the same call with a profile copied from qdgen's template, which also skips
@@ -110,10 +114,19 @@ class Scratch:
         return str(self.root / f"{name}-{self.counter}")
 
     def edit(self, round_: int) -> list[str]:
-        """`validate` of a case just edited (a comment added to its case.yaml): nothing remembered holds."""
-        with (self.edited / "case.yaml").open("a", encoding="utf-8") as case_file:
-            case_file.write(f"# sửa lần {round_}\n")
+        """`validate` of a case just edited (a comment added to its case.yaml): nothing remembered of the case
+        holds (its score sheets, criteria set, agency list and the units data are as they were)."""
+        self._touch(f"# sửa lần {round_}")
         return ["validate", str(self.edited)]
+
+    def edit_and_build(self, round_: int) -> list[str]:
+        """`build` of a case just edited into a folder of its own: read, checked, composed, rendered and checked."""
+        self._touch(f"# sửa lần {round_} rồi tạo")
+        return ["build", str(self.edited), "--out", self.fresh("build-edited")]
+
+    def _touch(self, comment: str) -> None:
+        with (self.edited / "case.yaml").open("a", encoding="utf-8") as case_file:
+            case_file.write(comment + "\n")
 
     def floor(self, _: int) -> list[str]:
         return [self.soffice, "--headless", f"-env:UserInstallation={self.profile}", "--convert-to", "pdf",
@@ -137,6 +150,7 @@ class Scratch:
             "qdgen validate CASE (just edited)": ("≤ 0,25 s", self.edit),
             "qdgen build CASE (up to date)": ("≤ 0,25 s", ["build", case, "--out", out]),
             "qdgen build CASE (from scratch)": ("≤ 0,35 s", lambda _: ["build", case, "--out", self.fresh("build")]),
+            "qdgen build CASE (just edited)": ("", self.edit_and_build),
             "soffice --convert-to pdf (3 .docx)": ("floor", self.floor),
             OUR_PROFILE: ("", self.floor_with_our_profile),
             "qdgen preview CASE": ("≤ 1,3 × soffice", ["preview", case, "--build-dir", out, "--out",

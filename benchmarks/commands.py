@@ -16,7 +16,8 @@ untimed runs.
   data are what the previous run parsed);
 - `build` from scratch writes into a new folder each round: the case is the one the untimed first build read,
   checked and composed, which `memo` kept; the same build of the case just edited (a new comment line) reads
-  and checks it again, and is shown beside it without a goal of its own;
+  and checks it again, and is shown beside it without a goal of its own, as is the build with an empty cache
+  (nothing remembered: every file parsed, the templates compiled, the documents checked);
 - the floor of preview and archive: one `soffice --headless --convert-to pdf` of the build's three
   .docx files, with a profile of its own warmed by one untimed run (so it pays no first-start set-up),
   in the same rounds; and the same call with a profile copied from qdgen's template, which also skips
@@ -55,6 +56,7 @@ from pipeline import vn
 
 CASE_NAME = "lang-son-2023-issued"
 OUR_PROFILE = "  the same, qdgen's profile template"
+COLD_BUILD = "qdgen build CASE (nothing remembered)"
 QDGEN = [str(Path(sys.executable).with_name("qdgen"))]
 """The console script `pip install -e .` made beside this interpreter (run the benchmark with .venv/bin/python)."""
 
@@ -151,6 +153,7 @@ class Scratch:
             "qdgen build CASE (up to date)": ("≤ 0,25 s", ["build", case, "--out", out]),
             "qdgen build CASE (from scratch)": ("≤ 0,35 s", lambda _: ["build", case, "--out", self.fresh("build")]),
             "qdgen build CASE (just edited)": ("", self.edit_and_build),
+            COLD_BUILD: ("", lambda _: ["build", case, "--out", self.fresh("build-cold")]),
             "soffice --convert-to pdf (3 .docx)": ("floor", self.floor),
             OUR_PROFILE: ("", self.floor_with_our_profile),
             "qdgen preview CASE": ("≤ 1,3 × soffice", ["preview", case, "--build-dir", out, "--out",
@@ -165,6 +168,13 @@ def _command(name: str, spec: object, round_: int) -> list[str]:
     return list(arguments) if name.startswith(("soffice", OUR_PROFILE)) else [*QDGEN, *arguments]
 
 
+def _environment(name: str, round_: int, scratch: Scratch) -> dict[str, str]:
+    """The command's environment: the run's own cache, or for the build with nothing remembered a new empty one."""
+    if name != COLD_BUILD:
+        return dict(os.environ)
+    return {**os.environ, "XDG_CACHE_HOME": scratch.fresh(f"empty-cache-{round_}")}
+
+
 def timed(scratch: Scratch, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Wall seconds and CPU seconds (user + system, the process and every child it waited for) of each run."""
     walls: dict[str, list[float]] = {name: [] for name in scratch.commands()}
@@ -174,7 +184,7 @@ def timed(scratch: Scratch, runs: int) -> tuple[dict[str, list[float]], dict[str
             command = _command(name, spec, round_)
             start = time.perf_counter()
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       cwd=scratch.root)
+                                       cwd=scratch.root, env=_environment(name, round_, scratch))
             _, _, usage = os.wait4(process.pid, 0)
             walls[name].append(time.perf_counter() - start)
             cpus[name].append(usage.ru_utime + usage.ru_stime)
@@ -195,7 +205,7 @@ def peak_memory(scratch: Scratch) -> dict[str, tuple[int | None, int | None]]:
             found[name] = (None, usage.ru_maxrss)
             continue
         subprocess.run([sys.executable, "-c", MEASURED, *command[len(QDGEN):]], check=False, capture_output=True,
-                       cwd=scratch.root, env={**os.environ, "QDGEN_RSS_REPORT": str(report)})
+                       cwd=scratch.root, env={**_environment(name, 0, scratch), "QDGEN_RSS_REPORT": str(report)})
         ours, child = json.loads(report.read_text())
         found[name] = (ours, child or None)
     return found

@@ -13,7 +13,8 @@ else, or an entry that cannot be read, is a miss, and the command does its whole
 only as `inputs.files` reads it: a regular file within its cap, never a pipe or a device.
 
 Besides verdicts, `remember_object` keeps a pickled object the same way: a build keeps the case it read,
-checked and composed (`stages`), so building it again into another folder does not read it again.
+checked and composed (`stages`), so building it again into another folder does not read it again, and the
+work `remembered` names (compiled templates, parsed input files, the check of the same documents).
 
 Entries are small JSON files under `$XDG_CACHE_HOME/qdgen/verdicts/` (by default `~/.cache/qdgen/verdicts/`),
 one per subject, command and context, each replaced atomically; entries untouched for a week are removed.
@@ -45,7 +46,6 @@ KEPT_SECONDS = 7 * 24 * 3600
 PRUNE_EVERY_SECONDS = 24 * 3600
 FOLDER_PATTERN = "*.yaml"
 """The files of a folder read as a whole (a registry, the units data), as their readers find them."""
-
 
 
 def _read_only(items: dict) -> MappingProxyType:

@@ -53,7 +53,8 @@ class ParsedFiles:
         """`compute()`, a function of the bytes of `files` and of the `*.yaml` files in `folders` alone (and of
         the names they are given by: problems point at them), once per content of the files (a folder is read
         once per process). An InputError it raises is raised again next time, not kept."""
-        key = (name, tuple(files), tuple(folders), tuple(path.resolve() for path in files), tuple(map(file_digest, files)))
+        key = (name, tuple(files), tuple(folders), tuple(path.resolve() for path in files),
+               tuple(map(file_digest, files)))
         if key not in self._parsed:
             value = self._store.recall(name, files, folders) if self._store else None
             if value is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.metadata import entry_points
 
 import pipeline.kinds
@@ -59,20 +59,23 @@ def find_kind(name: str) -> Kind | None:
     imports one kind."""
     if _loaded or name in _kinds:
         return _kinds.get(name)
-    for point in entry_points(group=ENTRY_POINTS, name=name):
-        kind = point.load()
-        if isinstance(kind, Kind) and kind.name == name:
-            _kinds[name] = kind
-            return kind
-    if _BUNDLED_NAME.fullmatch(name):
-        try:
-            kind = getattr(importlib.import_module(f"pipeline.kinds.{name.replace('-', '_')}"), "KIND", None)
-        except ModuleNotFoundError:
-            kind = None
+    for kind in _candidates(name):
         if isinstance(kind, Kind) and kind.name == name:
             _kinds[name] = kind
             return kind
     return _known().get(name)  # a kind whose module is named otherwise
+
+
+def _candidates(name: str) -> Iterator[object]:
+    """What could be the kind `name`, nearest first: its entry points, then the bundled module named after it."""
+    for point in entry_points(group=ENTRY_POINTS, name=name):
+        yield point.load()
+    if _BUNDLED_NAME.fullmatch(name):
+        try:
+            module_kind = _module_kind(name.replace("-", "_"))
+        except ModuleNotFoundError:
+            return
+        yield module_kind
 
 
 def case_schemas() -> dict[str, type[CaseBase]]:
@@ -95,7 +98,12 @@ def bundled() -> tuple[Kind, ...]:
     """The `KIND` of every module in `pipeline/kinds/`, by module name."""
     found = []
     for module in sorted(info.name for info in pkgutil.iter_modules(pipeline.kinds.__path__)):
-        kind = getattr(importlib.import_module(f"pipeline.kinds.{module}"), "KIND", None)
+        kind = _module_kind(module)
         if isinstance(kind, Kind):
             found.append(kind)
     return tuple(found)
+
+
+def _module_kind(module: str) -> object:
+    """The `KIND` of `pipeline/kinds/<module>.py` (None when it has none)."""
+    return getattr(importlib.import_module(f"pipeline.kinds.{module}"), "KIND", None)
